@@ -1,0 +1,9 @@
+//! Official Account (`api.weixin.qq.com`) wire types: error codes and common bodies.
+//!
+//! OA errors travel as HTTP 200 with `{"errcode":N,"errmsg":"…"}`.
+
+mod body;
+mod errcode;
+
+pub use body::{AccessTokenResponse, OaErrorBody};
+pub use errcode::OaErrcode;
