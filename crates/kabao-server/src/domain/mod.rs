@@ -1,0 +1,8 @@
+//! Parsed, validated commands and the rules that act on them. Pure: no I/O.
+
+pub mod field_error;
+pub mod ids;
+pub mod tenant;
+pub mod token;
+
+pub use field_error::FieldError;

@@ -1,0 +1,30 @@
+//! The WeChat Pay APIv3 surface on `api.mch.weixin.qq.com`: every route is
+//! behind [`signing::sign_responses`], and every handler that acts for a
+//! merchant takes a [`SignedRequest`].
+
+mod certificates;
+mod error;
+mod extract;
+pub mod signing;
+
+pub use error::PayError;
+pub use extract::SignedRequest;
+
+use crate::state::AppState;
+use axum::middleware;
+use axum::routing::get;
+use axum::Router;
+
+/// Routes of the APIv3 families, to be nested under `/v3`.
+pub fn routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/certificates",
+            get(certificates::certificates).fallback(error::method_not_allowed),
+        )
+        .fallback(error::unknown_api)
+        .layer(middleware::from_fn_with_state(
+            state,
+            signing::sign_responses,
+        ))
+}

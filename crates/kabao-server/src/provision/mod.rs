@@ -1,0 +1,12 @@
+//! Provisioning of tenants. One set of specs and one [`Provisioner`] serve
+//! the three ways in: a TOML file, CLI subcommands and the control API.
+
+mod apply;
+mod demo;
+mod file;
+mod spec;
+
+pub use apply::{random_openid, ProvisionError, Provisioned, Provisioner};
+pub use demo::{create_demo_world, DemoWorld};
+pub use file::ProvisionFile;
+pub use spec::{AppSpec, CertificateSpec, MerchantSpec, PlatformKeySpec, UserSpec};

@@ -1,0 +1,51 @@
+//! What every handler shares: the store, the clock, the key cache, the
+//! provisioner and the settings in force.
+
+use crate::clock::Clock;
+use crate::keyring::Keyring;
+use crate::provision::Provisioner;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Run-time settings that change how requests are judged.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Bearer token of the control API.
+    pub admin_token: String,
+    /// Reject what default mode only warns about.
+    pub strict: bool,
+    /// Calls of `/cgi-bin/token` (and, separately, `/cgi-bin/stable_token`)
+    /// one app may make per day before 45009.
+    pub token_daily_limit: i64,
+    /// Largest distance between an APIv3 request's timestamp and kabao's clock.
+    pub signature_window_secs: i64,
+    /// Largest request body, in bytes, unless an endpoint says otherwise.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            admin_token: String::new(),
+            strict: false,
+            token_daily_limit: 2000,
+            signature_window_secs: 300,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Shared application state, cloned into every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Persistence.
+    pub store: Arc<dyn Store>,
+    /// kabao's time.
+    pub clock: Arc<Clock>,
+    /// Parsed merchant and platform keys.
+    pub keyring: Arc<Keyring>,
+    /// Provisioning (control API).
+    pub provisioner: Provisioner,
+    /// Settings in force.
+    pub settings: Arc<Settings>,
+}

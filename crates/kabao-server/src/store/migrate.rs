@@ -1,0 +1,19 @@
+//! Embedded, ordered schema migrations, applied at start inside one
+//! transaction each and recorded in `kabao_migrations`.
+
+/// One migration: its version and SQL.
+pub struct Migration {
+    /// Strictly increasing version number.
+    pub version: i64,
+    /// File name, for the record.
+    pub name: &'static str,
+    /// The statements.
+    pub sql: &'static str,
+}
+
+/// SQLite migrations, compiled into the binary.
+pub const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_tenants.sql",
+    sql: include_str!("../../migrations/sqlite/0001_tenants.sql"),
+}];

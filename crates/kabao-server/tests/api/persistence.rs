@@ -1,0 +1,54 @@
+//! Everything a call creates outlives a restart.
+
+use crate::helpers::*;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn tenants_tokens_and_the_clock_survive_a_restart() {
+    let app = spawn_app().await;
+    let secret = app.app("wxpersist00000001", "merchant").await;
+    let m = app.merchant("1900000501", json!({})).await;
+    let token = app.token("wxpersist00000001", &secret).await;
+    app.advance_clock(600).await;
+    let dir = app.stop().await;
+
+    let cfg = config(dir.path());
+    let app = spawn_with(dir, cfg).await;
+    let t: Value = app
+        .http
+        .get(app.url(&format!(
+            "/cgi-bin/ticket/getticket?type=wx_card&access_token={token}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        t["errcode"], 0,
+        "the token issued before the restart still works: {t}"
+    );
+    assert_eq!(
+        app.signed(&m, "GET", "/v3/certificates", "", now() + 600)
+            .await
+            .status(),
+        200,
+        "merchant and clock offset kept"
+    );
+    let (_, clock) = app.admin_get("/clock").await;
+    assert!(clock["offset_seconds"].as_f64().unwrap() >= 599.0);
+}
+
+#[tokio::test]
+async fn a_generated_admin_token_is_kept_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.admin_token = None;
+    let first = kabao_server::Application::build(cfg.clone()).await.unwrap();
+    let token = first.admin_token().to_owned();
+    assert!(token.len() >= 32);
+    drop(first);
+    let second = kabao_server::Application::build(cfg).await.unwrap();
+    assert_eq!(second.admin_token(), token);
+}
