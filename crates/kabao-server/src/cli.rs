@@ -270,6 +270,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             signature_window_secs: args.signature_window_secs,
             ..Settings::default()
         },
+        program: std::env::args().next().unwrap_or_else(|| "kabao".into()),
     };
     let app = Application::build(config).await?;
     if let Some(guide) = app.demo_guide() {

@@ -68,11 +68,14 @@ pub struct Signer {
 
 type Cached<T> = (Instant, T);
 
+/// Every platform key, parsed; shared by reference.
+pub type PlatformKeys = Arc<Vec<Arc<PlatformKeyEntry>>>;
+
 /// The cache. Shared by the HTTP layer and (later) the callback worker.
 pub struct Keyring {
     store: Arc<dyn Store>,
     merchants: RwLock<HashMap<String, Cached<Arc<MerchantEntry>>>>,
-    platform: RwLock<Option<Cached<Arc<Vec<Arc<PlatformKeyEntry>>>>>>,
+    platform: RwLock<Option<Cached<PlatformKeys>>>,
 }
 
 impl Keyring {
@@ -128,7 +131,7 @@ impl Keyring {
     }
 
     /// Every platform key, parsed.
-    pub async fn platform_keys(&self) -> Result<Arc<Vec<Arc<PlatformKeyEntry>>>, StoreError> {
+    pub async fn platform_keys(&self) -> Result<PlatformKeys, StoreError> {
         if let Some((at, keys)) = self.platform.read().expect("keyring lock").as_ref() {
             if at.elapsed() < CACHE_TTL {
                 return Ok(keys.clone());

@@ -38,6 +38,8 @@ pub struct ServeConfig {
     pub tls: bool,
     /// The rest of the run-time settings (admin token is filled in by `build`).
     pub settings: Settings,
+    /// How the `kabao` binary is invoked, for the demo guide's `sign` calls.
+    pub program: String,
 }
 
 impl ServeConfig {
@@ -52,6 +54,7 @@ impl ServeConfig {
             demo: true,
             tls: false,
             settings: Settings::default(),
+            program: "kabao".into(),
         }
     }
 
@@ -140,9 +143,16 @@ impl Application {
         let base_url = format!("{scheme}://{addr}");
 
         let demo_guide = if config.demo && store.is_unprovisioned().await? {
-            let world = create_demo_world(&provisioner, &store, &data_dir.join("demo"), &base_url)
-                .await
-                .map_err(|e| anyhow::anyhow!("creating the demo world: {e}"))?;
+            let world = create_demo_world(
+                &provisioner,
+                &store,
+                &data_dir.join("demo"),
+                &base_url,
+                &admin_token,
+                &config.program,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo world: {e}"))?;
             Some(world.guide)
         } else {
             None

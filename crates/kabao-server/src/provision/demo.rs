@@ -41,12 +41,15 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// Creates the demo world in `store`, writing keys under `folder`, and returns
 /// the guide text (also saved as `folder/credentials.txt`). `base_url` is
-/// where kabao listens, for the example calls.
+/// where kabao listens and `program` how the `kabao` binary is invoked, for
+/// the example calls.
 pub async fn create_demo_world(
     provisioner: &Provisioner,
     store: &Arc<dyn Store>,
     folder: &Path,
     base_url: &str,
+    admin_token: &str,
+    program: &str,
 ) -> Result<DemoWorld, ProvisionError> {
     let io =
         |e: std::io::Error| ProvisionError::Internal(format!("writing {}: {e}", folder.display()));
@@ -110,7 +113,7 @@ pub async fn create_demo_world(
                 .await?;
         }
     }
-    let _ = writeln!(guide, "Users: Alice Wang, Bob Li, Chen Mei (one openid per app, shared unionid); list them with\n  curl -H 'Authorization: Bearer ADMIN_TOKEN' {base_url}/_kabao/api/users\n");
+    let _ = writeln!(guide, "Users: Alice Wang, Bob Li, Chen Mei (one openid per app, shared unionid); list them with\n  curl -H 'Authorization: Bearer {admin_token}' {base_url}/_kabao/api/users\n");
 
     let merchants = [
         (
@@ -155,7 +158,7 @@ pub async fn create_demo_world(
         write_private(&dir.join("apiv3_key.txt"), made.merchant.apiv3_key.expose()).map_err(io)?;
         let _ = writeln!(
             guide,
-            "{title}\n  mchid     {mchid}\n  serial_no {}\n  apiv3_key {}\n  key file  {}\n  curl -H \"Authorization: $(kabao sign --mchid {mchid} --serial {} --key {} GET /v3/certificates)\" {base_url}/v3/certificates\n",
+            "{title}\n  mchid     {mchid}\n  serial_no {}\n  apiv3_key {}\n  key file  {}\n  curl -H \"Authorization: $({program} sign --mchid {mchid} --serial {} --key {} GET /v3/certificates)\" {base_url}/v3/certificates\n",
             cert.serial_no,
             made.merchant.apiv3_key.expose(),
             key_path.display(),

@@ -19,8 +19,31 @@ async fn the_demo_world_works_with_the_printed_credentials() {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path());
     cfg.demo = true;
+    cfg.program = env!("CARGO_BIN_EXE_kabao").into();
     let app = spawn_with(dir, cfg).await;
     let guide = app.demo_guide.clone().expect("first start prints a guide");
+    let calls: Vec<&str> = guide
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("curl "))
+        .collect();
+    assert_eq!(
+        calls.len(),
+        6,
+        "one call per app and merchant, plus the user list: {guide}"
+    );
+    for call in calls {
+        let out = tokio::process::Command::new("bash")
+            .args(["-c", call])
+            .output()
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("access_token") || text.contains("\"data\"") || text.contains("openid"),
+            "the printed call works as pasted: {call}\n{text}"
+        );
+    }
     for family in [
         "invoicing_platform",
         "fiscal_bureau",
