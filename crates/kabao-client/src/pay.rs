@@ -158,6 +158,14 @@ impl WechatPay {
         Ok((status, headers, bytes))
     }
 
+    fn verifier(&self, serial: &str) -> Option<PublicKey> {
+        self.verifiers
+            .read()
+            .expect("verifier lock")
+            .get(serial)
+            .cloned()
+    }
+
     fn verify_with(
         &self,
         headers: &HeaderMap,
@@ -191,14 +199,9 @@ impl WechatPay {
             None => {
                 // An unknown serial means new certificates: download once, then look again.
                 self.certificates().await?;
-                self.verifiers
-                    .read()
-                    .expect("verifier lock")
-                    .get(&serial)
-                    .cloned()
-                    .ok_or_else(|| {
-                        ClientError::Signature(format!("no platform key with serial {serial}"))
-                    })?
+                self.verifier(&serial).ok_or_else(|| {
+                    ClientError::Signature(format!("no platform key with serial {serial}"))
+                })?
             }
         };
         self.verify_with(headers, body, &key)
@@ -253,13 +256,7 @@ impl WechatPay {
             .iter()
             .find(|c| c.serial_no == serial)
             .map(|c| c.public_key.clone())
-            .or_else(|| {
-                self.verifiers
-                    .read()
-                    .expect("verifier lock")
-                    .get(&serial)
-                    .cloned()
-            })
+            .or_else(|| self.verifier(&serial))
             .ok_or_else(|| {
                 ClientError::Signature(format!(
                     "the certificate list is signed by unknown serial {serial}"

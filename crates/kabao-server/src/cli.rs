@@ -345,12 +345,7 @@ pub async fn run() -> anyhow::Result<()> {
             if let (Some(path), Some(pem)) =
                 (&a.generate_key_into, made.generated_private_key_pem.take())
             {
-                std::fs::write(path, pem)?;
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-                }
+                crate::files::write_owner_only(path, &pem)?;
                 eprintln!("private key written to {}", path.display());
             }
             print_json(&serde_json::json!({

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod clock;
 pub mod domain;
+pub mod files;
 pub mod http;
 pub mod keyring;
 pub mod pki;

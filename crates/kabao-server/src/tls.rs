@@ -3,6 +3,7 @@
 //! at kabao through a hosts entry and a trusted CA. HTTP/1.1 only in ALPN,
 //! because wechatpay-java reads header names case-sensitively.
 
+use crate::files::write_owner_only;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
     KeyUsagePurpose, SanType,
@@ -56,16 +57,6 @@ impl TlsFiles {
     }
 }
 
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(())
-}
-
 /// Creates the CA and server certificate in `dir` unless they exist (or `force`).
 pub fn init(dir: &Path, force: bool) -> anyhow::Result<TlsFiles> {
     let files = TlsFiles::in_dir(dir);
@@ -100,12 +91,12 @@ pub fn init(dir: &Path, force: bool) -> anyhow::Result<TlsFiles> {
     let server_cert = server.signed_by(&server_key, &ca_cert, &ca_key)?;
 
     std::fs::write(&files.ca_cert, ca_cert.pem())?;
-    write_private(&files.ca_key, &ca_key.serialize_pem())?;
+    write_owner_only(&files.ca_key, &ca_key.serialize_pem())?;
     std::fs::write(
         &files.server_cert,
         format!("{}{}", server_cert.pem(), ca_cert.pem()),
     )?;
-    write_private(&files.server_key, &server_key.serialize_pem())?;
+    write_owner_only(&files.server_key, &server_key.serialize_pem())?;
     Ok(files)
 }
 

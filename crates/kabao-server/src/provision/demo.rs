@@ -4,6 +4,7 @@
 
 use super::apply::{ProvisionError, Provisioner};
 use super::spec::{AppSpec, MerchantSpec, UserSpec};
+use crate::files::write_owner_only;
 use crate::store::Store;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,16 +28,6 @@ pub struct DemoWorld {
     pub folder: PathBuf,
     /// Credentials and copy-paste calls.
     pub guide: String,
-}
-
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(())
 }
 
 /// Creates the demo world in `store`, writing keys under `folder`, and returns
@@ -142,7 +133,7 @@ pub async fn create_demo_world(
         let dir = folder.join(format!("merchant-{mchid}"));
         std::fs::create_dir_all(&dir).map_err(io)?;
         let key_path = dir.join("apiclient_key.pem");
-        write_private(
+        write_owner_only(
             &key_path,
             made.generated_private_key_pem
                 .as_deref()
@@ -155,7 +146,8 @@ pub async fn create_demo_world(
             cert.certificate_pem.as_deref().unwrap_or_default(),
         )
         .map_err(io)?;
-        write_private(&dir.join("apiv3_key.txt"), made.merchant.apiv3_key.expose()).map_err(io)?;
+        write_owner_only(&dir.join("apiv3_key.txt"), made.merchant.apiv3_key.expose())
+            .map_err(io)?;
         let _ = writeln!(
             guide,
             "{title}\n  mchid     {mchid}\n  serial_no {}\n  apiv3_key {}\n  key file  {}\n  curl -H \"Authorization: $({program} sign --mchid {mchid} --serial {} --key {} GET /v3/certificates)\" {base_url}/v3/certificates\n",
@@ -188,7 +180,7 @@ pub async fn create_demo_world(
             );
         }
     }
-    write_private(&folder.join("credentials.txt"), &guide).map_err(io)?;
+    write_owner_only(&folder.join("credentials.txt"), &guide).map_err(io)?;
     Ok(DemoWorld {
         folder: folder.to_owned(),
         guide,
