@@ -359,8 +359,9 @@ impl Store for SqliteStore {
                 .await?;
         }
         // Expired tokens are kept a day so late callers get 42001, then dropped.
-        sqlx::query("DELETE FROM access_tokens WHERE appid = ? AND expires_at < ?")
+        sqlx::query("DELETE FROM access_tokens WHERE appid = ? AND kind = ? AND expires_at < ?")
             .bind(&t.appid)
+            .bind(t.kind.as_str())
             .bind(t.issued_at - 86_400)
             .execute(&mut *tx)
             .await?;
