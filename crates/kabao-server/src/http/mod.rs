@@ -23,8 +23,14 @@ pub fn router(state: AppState) -> Router {
         .nest("/_kabao/api", admin::routes(state.clone()))
         .route("/_kabao/health", get(health))
         .fallback(fallback)
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The log span of a request: method and path only, because query strings
+/// carry secrets (`secret=`, `access_token=`) that must never reach the logs.
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
 }
 
 /// Liveness and store reachability.
