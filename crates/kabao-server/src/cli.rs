@@ -273,6 +273,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         program: std::env::args().next().unwrap_or_else(|| "kabao".into()),
     };
     let app = Application::build(config).await?;
+    let shutdown = server::shutdown_signal();
     if let Some(guide) = app.demo_guide() {
         println!("{guide}");
     }
@@ -283,7 +284,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         app.admin_token()
     );
     tracing::info!(addr = %app.local_addr(), "kabao started");
-    app.run_until_stopped(server::shutdown_signal()).await;
+    app.run_until_stopped(shutdown).await;
     Ok(())
 }
 
