@@ -52,3 +52,25 @@ async fn a_generated_admin_token_is_kept_across_restarts() {
     let second = kabao_server::Application::build(cfg).await.unwrap();
     assert_eq!(second.admin_token(), token);
 }
+
+#[tokio::test]
+async fn the_sqlite_store_runs_in_wal_mode() {
+    let app = spawn_app().await;
+    app.app("wxwal000000000001", "merchant").await;
+    assert!(
+        app.dir.path().join("kabao.db-wal").exists(),
+        "SQLite keeps a write-ahead log"
+    );
+}
+
+#[tokio::test]
+async fn a_postgres_url_is_refused_with_a_clear_message_until_that_store_lands() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.database_url = "postgres://127.0.0.1/test".into();
+    let err = kabao_server::Application::build(cfg)
+        .await
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("PostgreSQL"), "{err}");
+}
