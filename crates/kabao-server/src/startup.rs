@@ -143,7 +143,7 @@ impl Application {
         let base_url = format!("{scheme}://{addr}");
 
         let demo_guide = if config.demo && store.is_unprovisioned().await? {
-            let world = create_demo_world(
+            let guide = create_demo_world(
                 &provisioner,
                 &store,
                 &data_dir.join("demo"),
@@ -153,7 +153,7 @@ impl Application {
             )
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo world: {e}"))?;
-            Some(world.guide)
+            Some(guide)
         } else {
             None
         };
@@ -197,11 +197,6 @@ impl Application {
     /// The newcomer's guide when this start created the demo world.
     pub fn demo_guide(&self) -> Option<&str> {
         self.demo_guide.as_deref()
-    }
-
-    /// The shared state (store, clock, keys), for tools built on the server.
-    pub fn state(&self) -> &AppState {
-        &self.state
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.

@@ -68,7 +68,7 @@ fn random_hex(len: usize) -> String {
 }
 
 /// An openid in the real shape: `o` + 27 URL-safe characters.
-pub fn random_openid() -> String {
+fn random_openid() -> String {
     format!("o{}", random_text(27))
 }
 

@@ -7,7 +7,7 @@ use super::spec::{AppSpec, MerchantSpec, UserSpec};
 use crate::files::write_owner_only;
 use crate::store::Store;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// Appid of the demo invoicing platform (开票平台).
@@ -21,17 +21,8 @@ pub const DEMO_MCHID: &str = "1900000001";
 /// The demo taxi service provider.
 pub const DEMO_PROVIDER_MCHID: &str = "1900000100";
 
-/// What was made, and the text to show the newcomer.
-#[derive(Debug, Clone)]
-pub struct DemoWorld {
-    /// Where the key files and `credentials.txt` were written.
-    pub folder: PathBuf,
-    /// Credentials and copy-paste calls.
-    pub guide: String,
-}
-
 /// Creates the demo world in `store`, writing keys under `folder`, and returns
-/// the guide text (also saved as `folder/credentials.txt`). `base_url` is
+/// the newcomer's guide: credentials and copy-paste calls (also saved as `folder/credentials.txt`). `base_url` is
 /// where kabao listens and `program` how the `kabao` binary is invoked, for
 /// the example calls.
 pub async fn create_demo_world(
@@ -41,7 +32,7 @@ pub async fn create_demo_world(
     base_url: &str,
     admin_token: &str,
     program: &str,
-) -> Result<DemoWorld, ProvisionError> {
+) -> Result<String, ProvisionError> {
     let io =
         |e: std::io::Error| ProvisionError::Internal(format!("writing {}: {e}", folder.display()));
     std::fs::create_dir_all(folder).map_err(io)?;
@@ -181,8 +172,5 @@ pub async fn create_demo_world(
         }
     }
     write_owner_only(&folder.join("credentials.txt"), &guide).map_err(io)?;
-    Ok(DemoWorld {
-        folder: folder.to_owned(),
-        guide,
-    })
+    Ok(guide)
 }

@@ -6,7 +6,7 @@ mod demo;
 mod file;
 mod spec;
 
-pub use apply::{random_openid, ProvisionError, Provisioned, Provisioner};
-pub use demo::{create_demo_world, DemoWorld};
+pub use apply::{ProvisionError, Provisioned, Provisioner};
+pub use demo::create_demo_world;
 pub use file::ProvisionFile;
 pub use spec::{AppSpec, CertificateSpec, MerchantSpec, PlatformKeySpec, UserSpec};

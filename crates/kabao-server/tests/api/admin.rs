@@ -33,15 +33,7 @@ async fn the_control_api_refuses_without_its_token() {
 #[tokio::test]
 async fn every_documented_path_is_served() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .http
-        .get(app.url("/_kabao/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.get_json("/_kabao/api/openapi.json").await;
     assert_eq!(doc["openapi"], "3.0.3");
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 8);
@@ -186,15 +178,7 @@ async fn the_clock_moves_and_resets() {
 #[tokio::test]
 async fn health_reports_the_store() {
     let app = spawn_app().await;
-    let v: Value = app
-        .http
-        .get(app.url("/_kabao/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = app.get_json("/_kabao/health").await;
     assert_eq!(v["status"], "ok");
     assert_eq!(v["store"], "sqlite");
 }

@@ -146,19 +146,19 @@ impl TestApp {
         }
     }
 
+    /// `GET path` (no credentials) and its JSON body, whatever the status.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let r = self.http.get(self.url(path)).send().await.unwrap();
+        r.json().await.unwrap()
+    }
+
     /// Fetches a token for `appid`.
     pub async fn token(&self, appid: &str, secret: &str) -> String {
-        let body: Value = self
-            .http
-            .get(self.url(&format!(
+        let body = self
+            .get_json(&format!(
                 "/cgi-bin/token?grant_type=client_credential&appid={appid}&secret={secret}"
-            )))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            ))
+            .await;
         body["access_token"]
             .as_str()
             .unwrap_or_else(|| panic!("{body}"))

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 const APPID: &str = "wx0000000000000a01";
 
-async fn get_json(app: &TestApp, path: &str) -> Value {
+async fn oa_get_json(app: &TestApp, path: &str) -> Value {
     let r = app.http.get(app.url(path)).send().await.unwrap();
     assert_eq!(r.status(), 200, "Official Account answers are HTTP 200");
     r.json().await.unwrap()
@@ -25,7 +25,7 @@ async fn post_raw(app: &TestApp, path: &str, body: impl Into<reqwest::Body>) -> 
 }
 
 async fn ticket(app: &TestApp, token: &str) -> Value {
-    get_json(
+    oa_get_json(
         app,
         &format!("/cgi-bin/ticket/getticket?type=wx_card&access_token={token}"),
     )
@@ -36,7 +36,7 @@ async fn ticket(app: &TestApp, token: &str) -> Value {
 async fn a_token_is_issued_for_the_right_secret_and_works_on_business_calls() {
     let app = spawn_app().await;
     let secret = app.app(APPID, "invoicing_platform").await;
-    let body = get_json(
+    let body = oa_get_json(
         &app,
         &format!("/cgi-bin/token?grant_type=client_credential&appid={APPID}&secret={secret}"),
     )
@@ -84,7 +84,7 @@ async fn wrong_credentials_get_their_documented_codes() {
         ),
     ];
     for (path, code) in cases {
-        let body = get_json(&app, &path).await;
+        let body = oa_get_json(&app, &path).await;
         assert_eq!(body["errcode"], code, "{path}: {body}");
         assert!(body["errmsg"].as_str().unwrap().len() > 3);
     }
@@ -95,9 +95,9 @@ async fn wrong_credentials_get_their_documented_codes() {
         .await
         .unwrap();
     assert_eq!(post.json::<Value>().await.unwrap()["errcode"], 43001);
-    let get = get_json(&app, "/cgi-bin/stable_token").await;
+    let get = oa_get_json(&app, "/cgi-bin/stable_token").await;
     assert_eq!(get["errcode"], 43002);
-    assert_eq!(get_json(&app, "/no/such/api").await["errcode"], 40066);
+    assert_eq!(oa_get_json(&app, "/no/such/api").await["errcode"], 40066);
 }
 
 #[tokio::test]
@@ -105,7 +105,7 @@ async fn business_calls_check_the_token() {
     let app = spawn_app().await;
     let secret = app.app(APPID, "merchant").await;
     assert_eq!(
-        get_json(&app, "/cgi-bin/ticket/getticket?type=wx_card").await["errcode"],
+        oa_get_json(&app, "/cgi-bin/ticket/getticket?type=wx_card").await["errcode"],
         41001
     );
     assert_eq!(ticket(&app, "not-a-token").await["errcode"], 40001);
@@ -146,12 +146,12 @@ async fn the_daily_token_quota_answers_45009() {
     let app = spawn_with(dir, cfg).await;
     let secret = app.app(APPID, "merchant").await;
     let path = format!("/cgi-bin/token?grant_type=client_credential&appid={APPID}&secret={secret}");
-    assert!(get_json(&app, &path).await["access_token"].is_string());
-    assert!(get_json(&app, &path).await["access_token"].is_string());
-    assert_eq!(get_json(&app, &path).await["errcode"], 45009);
+    assert!(oa_get_json(&app, &path).await["access_token"].is_string());
+    assert!(oa_get_json(&app, &path).await["access_token"].is_string());
+    assert_eq!(oa_get_json(&app, &path).await["errcode"], 45009);
     app.advance_clock(86_400).await;
     assert!(
-        get_json(&app, &path).await["access_token"].is_string(),
+        oa_get_json(&app, &path).await["access_token"].is_string(),
         "the quota resets the next day"
     );
 }

@@ -1,7 +1,7 @@
 //! Everything a call creates outlives a restart.
 
 use crate::helpers::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn tenants_tokens_and_the_clock_survive_a_restart() {
@@ -14,17 +14,11 @@ async fn tenants_tokens_and_the_clock_survive_a_restart() {
 
     let cfg = config(dir.path());
     let app = spawn_with(dir, cfg).await;
-    let t: Value = app
-        .http
-        .get(app.url(&format!(
+    let t = app
+        .get_json(&format!(
             "/cgi-bin/ticket/getticket?type=wx_card&access_token={token}"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ))
+        .await;
     assert_eq!(
         t["errcode"], 0,
         "the token issued before the restart still works: {t}"
