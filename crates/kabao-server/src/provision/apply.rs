@@ -251,10 +251,7 @@ impl Provisioner {
             platform_mode,
             created_at: self.clock.now(),
         };
-        self.store.put_merchant(&merchant).await?;
-        for c in &certificates {
-            self.store.put_merchant_certificate(c).await?;
-        }
+        self.store.put_merchant(&merchant, &certificates).await?;
         self.changed();
         let certificates = self
             .store

@@ -55,14 +55,17 @@ pub trait Store: Send + Sync + 'static {
     /// Every app, ordered by appid.
     async fn apps(&self) -> StoreResult<Vec<App>>;
 
-    /// Creates or replaces a merchant (its certificates are kept).
-    async fn put_merchant(&self, merchant: &Merchant) -> StoreResult<()>;
+    /// Creates or replaces a merchant and adds or replaces the given API
+    /// certificates, in one transaction (certificates not given are kept).
+    async fn put_merchant(
+        &self,
+        merchant: &Merchant,
+        certificates: &[MerchantCertificate],
+    ) -> StoreResult<()>;
     /// One merchant by mchid.
     async fn merchant(&self, mchid: &str) -> StoreResult<Option<Merchant>>;
     /// Every merchant, ordered by mchid.
     async fn merchants(&self) -> StoreResult<Vec<Merchant>>;
-    /// Adds or replaces one API certificate of a merchant.
-    async fn put_merchant_certificate(&self, cert: &MerchantCertificate) -> StoreResult<()>;
     /// A merchant's API certificates.
     async fn merchant_certificates(&self, mchid: &str) -> StoreResult<Vec<MerchantCertificate>>;
 

@@ -215,7 +215,12 @@ impl Store for SqliteStore {
         Ok(rows.iter().map(app_from_row).collect::<Result<_, _>>()?)
     }
 
-    async fn put_merchant(&self, m: &Merchant) -> StoreResult<()> {
+    async fn put_merchant(
+        &self,
+        m: &Merchant,
+        certificates: &[MerchantCertificate],
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO merchants (mchid, name, kind, parent_mchid, apiv3_key, callback_url, platform_mode, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -231,8 +236,24 @@ impl Store for SqliteStore {
         .bind(&m.callback_url)
         .bind(m.platform_mode.as_str())
         .bind(m.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        for c in certificates {
+            sqlx::query(
+                "INSERT INTO merchant_certificates (mchid, serial_no, public_key_pem, certificate_pem, not_after)
+                 VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (mchid, serial_no) DO UPDATE SET public_key_pem = excluded.public_key_pem,
+                   certificate_pem = excluded.certificate_pem, not_after = excluded.not_after",
+            )
+            .bind(c.mchid.as_str())
+            .bind(c.serial_no.as_str())
+            .bind(&c.public_key_pem)
+            .bind(&c.certificate_pem)
+            .bind(c.not_after)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -252,23 +273,6 @@ impl Store for SqliteStore {
             .iter()
             .map(merchant_from_row)
             .collect::<Result<_, _>>()?)
-    }
-
-    async fn put_merchant_certificate(&self, c: &MerchantCertificate) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO merchant_certificates (mchid, serial_no, public_key_pem, certificate_pem, not_after)
-             VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (mchid, serial_no) DO UPDATE SET public_key_pem = excluded.public_key_pem,
-               certificate_pem = excluded.certificate_pem, not_after = excluded.not_after",
-        )
-        .bind(c.mchid.as_str())
-        .bind(c.serial_no.as_str())
-        .bind(&c.public_key_pem)
-        .bind(&c.certificate_pem)
-        .bind(c.not_after)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     async fn merchant_certificates(&self, mchid: &str) -> StoreResult<Vec<MerchantCertificate>> {
