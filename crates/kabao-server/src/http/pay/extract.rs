@@ -94,10 +94,11 @@ impl FromRequest<AppState> for SignedRequest {
         };
         // Python's wechatpayv3 signs query strings before percent-encoding, so
         // the decoded target is tried when the wire form does not verify.
-        let decoded = percent_encoding::percent_decode_str(&target)
-            .decode_utf8_lossy()
-            .into_owned();
-        if !verifies(&target) && (decoded == target || !verifies(&decoded)) {
+        let verifies_decoded = || {
+            let decoded = percent_encoding::percent_decode_str(&target).decode_utf8_lossy();
+            decoded != target.as_str() && verifies(&decoded)
+        };
+        if !verifies(&target) && !verifies_decoded() {
             return Err(PayError::sign(format!(
                 "the signature does not verify with API certificate {serial}; kabao checked the message \"{method}\\n{target}\\n{}\\n{}\\n<{} body bytes>\\n\"",
                 auth.timestamp,
