@@ -10,6 +10,7 @@ use crate::startup::{Application, ServeConfig};
 use crate::state::Settings;
 use crate::{server, store, tls};
 use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -274,15 +275,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let app = Application::build(config).await?;
     let shutdown = server::shutdown_signal();
+    // Start-up text goes to stdout without panicking if nobody reads it any
+    // more (a closed pipe must not take the server down); "listening on" comes
+    // last so a reader that waits for it knows start-up is over.
+    let mut text = String::new();
     if let Some(guide) = app.demo_guide() {
-        println!("{guide}");
+        text.push_str(guide);
+        text.push('\n');
     }
-    println!("kabao listening on {}", app.base_url());
-    println!(
-        "control API: {}/_kabao/api/ (Authorization: Bearer {})",
+    text.push_str(&format!(
+        "control API: {}/_kabao/api/ (Authorization: Bearer {})\nkabao listening on {}\n",
         app.base_url(),
-        app.admin_token()
-    );
+        app.admin_token(),
+        app.base_url()
+    ));
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    drop(stdout);
     tracing::info!(addr = %app.local_addr(), "kabao started");
     app.run_until_stopped(shutdown).await;
     Ok(())

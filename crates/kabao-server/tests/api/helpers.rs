@@ -281,3 +281,70 @@ pub fn test_vectors() -> PathBuf {
             ))
         })
 }
+
+/// The `kabao` binary running as a child process, for what only the real
+/// process shows: signals and logs.
+pub struct KabaoProcess {
+    pub child: tokio::process::Child,
+    pub base_url: String,
+}
+
+impl KabaoProcess {
+    /// Starts `kabao serve` on 127.0.0.1:0 with a fresh store in `dir`,
+    /// stderr to `dir/stderr.log`, and waits until it says it is listening.
+    pub async fn start(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> Self {
+        use tokio::io::AsyncReadExt;
+        let db = format!("sqlite://{}", dir.join("kabao.db").display());
+        let stderr = std::fs::File::create(dir.join("stderr.log")).unwrap();
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kabao"))
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--no-demo",
+                "--database-url",
+                &db,
+            ])
+            .args(args)
+            .envs(envs.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let mut seen = String::new();
+        let mut buf = [0u8; 512];
+        let base_url = loop {
+            if let Some(rest) = seen.split("kabao listening on ").nth(1) {
+                if let Some(url) = rest
+                    .split_whitespace()
+                    .next()
+                    .filter(|_| rest.contains('\n'))
+                {
+                    break url.to_owned();
+                }
+            }
+            let n = tokio::time::timeout(std::time::Duration::from_secs(30), out.read(&mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(n > 0, "kabao exited early");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        };
+        Self { child, base_url }
+    }
+
+    /// Sends SIGTERM and waits (at most 10 s) for the exit.
+    pub async fn terminate(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().unwrap().to_string();
+        assert!(std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+        tokio::time::timeout(std::time::Duration::from_secs(10), self.child.wait())
+            .await
+            .unwrap()
+            .unwrap()
+    }
+}

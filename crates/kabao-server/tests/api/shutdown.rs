@@ -39,13 +39,26 @@ async fn a_request_in_flight_is_finished_before_the_server_stops() {
 #[tokio::test]
 async fn sigterm_stops_the_binary_cleanly() {
     let dir = tempfile::tempdir().unwrap();
+    let kabao = KabaoProcess::start(dir.path(), &[], &[]).await;
+    let status = kabao.terminate().await;
+    assert!(status.success(), "{status:?}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn kabao_keeps_serving_when_nobody_reads_its_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let db = format!("sqlite://{}", dir.path().join("kabao.db").display());
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kabao"))
         .args([
             "serve",
             "--bind",
-            "127.0.0.1:0",
-            "--no-demo",
+            &format!("127.0.0.1:{port}"),
             "--database-url",
             &db,
         ])
@@ -53,26 +66,23 @@ async fn sigterm_stops_the_binary_cleanly() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut out = child.stdout.take().unwrap();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 512];
-    while !String::from_utf8_lossy(&seen).contains("listening on") {
-        let n = tokio::time::timeout(Duration::from_secs(30), out.read(&mut buf))
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(n > 0, "kabao exited early");
-        seen.extend_from_slice(&buf[..n]);
+    drop(child.stdout.take()); // the demo guide is written to a closed pipe
+    let health = format!("http://127.0.0.1:{port}/_kabao/health");
+    let mut healthy = false;
+    for _ in 0..300 {
+        if let Ok(r) = reqwest::get(&health).await {
+            healthy = r.status() == 200;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let pid = child.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
-    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(status.success(), "{status:?}");
+    assert!(
+        healthy,
+        "kabao answers after writing its guide to a closed pipe"
+    );
+    let kabao = KabaoProcess {
+        child,
+        base_url: format!("http://127.0.0.1:{port}"),
+    };
+    assert!(kabao.terminate().await.success());
 }
