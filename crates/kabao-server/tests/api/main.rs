@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod helpers;
+mod logs;
 mod oa_token;
 mod pay_certificates;
 mod pay_signature;
