@@ -4,6 +4,8 @@
 
 mod body;
 mod errcode;
+mod event;
 
 pub use body::{AccessTokenResponse, OaErrorBody};
 pub use errcode::OaErrcode;
+pub use event::OaEvent;

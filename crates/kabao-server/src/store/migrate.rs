@@ -12,8 +12,20 @@ pub struct Migration {
 }
 
 /// SQLite migrations, compiled into the binary.
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_tenants.sql",
-    sql: include_str!("../../migrations/sqlite/0001_tenants.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_tenants.sql",
+        sql: include_str!("../../migrations/sqlite/0001_tenants.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_oa_invoices.sql",
+        sql: include_str!("../../migrations/sqlite/0002_oa_invoices.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_event_pushes.sql",
+        sql: include_str!("../../migrations/sqlite/0003_event_pushes.sql"),
+    },
+];

@@ -3,6 +3,7 @@
 //! store never sees HTTP.
 
 mod migrate;
+pub mod push;
 mod sqlite;
 
 pub use sqlite::SqliteStore;

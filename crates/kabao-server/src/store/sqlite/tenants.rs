@@ -1,86 +1,16 @@
-//! The embedded SQLite store (WAL mode): the default, made at `./kabao.db`.
+//! Tenants, tokens, tickets, counters and settings in SQLite.
 
-use super::migrate::SQLITE;
-use super::{Store, StoreResult};
+use super::{corrupt, SqliteStore};
 use crate::domain::ids::{Appid, Mchid, Openid, PublicKeyId, SerialNo};
 use crate::domain::tenant::{
     ApiV3Key, App, AppRole, Merchant, MerchantCertificate, MerchantKind, PlatformKey, PlatformMode,
     User,
 };
 use crate::domain::token::{AccessToken, ApiTicket, TokenKind};
+use crate::store::{Store, StoreResult};
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
-use std::str::FromStr;
-use std::time::Duration;
-
-/// SQLite behind the [`Store`] trait.
-#[derive(Debug, Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
-
-impl SqliteStore {
-    /// Opens (creating if missing) the database at `url` (`sqlite://PATH`,
-    /// `sqlite:PATH` or a bare path) and applies pending migrations.
-    pub async fn open(url: &str) -> anyhow::Result<Self> {
-        let url = if url.starts_with("sqlite:") {
-            url.to_owned()
-        } else {
-            format!("sqlite://{url}")
-        };
-        let options = SqliteConnectOptions::from_str(&url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        let store = Self { pool };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    async fn migrate(&self) -> anyhow::Result<()> {
-        sqlx::raw_sql(
-            "CREATE TABLE IF NOT EXISTS kabao_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
-        for migration in SQLITE {
-            let mut tx = self.pool.begin().await?;
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM kabao_migrations WHERE version = ?")
-                    .bind(migration.version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if done.is_none() {
-                tracing::info!(migration = migration.name, "applying migration");
-                sqlx::raw_sql(migration.sql).execute(&mut *tx).await?;
-                sqlx::query("INSERT INTO kabao_migrations (version, name) VALUES (?, ?)")
-                    .bind(migration.version)
-                    .bind(migration.name)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-        }
-        Ok(())
-    }
-}
-
-fn corrupt(column: &str, e: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: e.to_string().into(),
-    }
-}
 
 fn app_from_row(row: &SqliteRow) -> Result<App, sqlx::Error> {
     Ok(App {

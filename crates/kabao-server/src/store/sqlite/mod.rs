@@ -1,0 +1,77 @@
+//! The embedded SQLite store (WAL mode): the default, made at `./kabao.db`.
+
+mod push;
+mod tenants;
+
+use super::migrate::SQLITE;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// SQLite behind the [`Store`] trait.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://PATH`,
+    /// `sqlite:PATH` or a bare path) and applies pending migrations.
+    pub async fn open(url: &str) -> anyhow::Result<Self> {
+        let url = if url.starts_with("sqlite:") {
+            url.to_owned()
+        } else {
+            format!("sqlite://{url}")
+        };
+        let options = SqliteConnectOptions::from_str(&url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS kabao_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        for migration in SQLITE {
+            let mut tx = self.pool.begin().await?;
+            let done: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM kabao_migrations WHERE version = ?")
+                    .bind(migration.version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if done.is_none() {
+                tracing::info!(migration = migration.name, "applying migration");
+                sqlx::raw_sql(migration.sql).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO kabao_migrations (version, name) VALUES (?, ?)")
+                    .bind(migration.version)
+                    .bind(migration.name)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// A stored value that no longer parses: the database was changed outside kabao.
+pub(super) fn corrupt(column: &str, e: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: e.to_string().into(),
+    }
+}
