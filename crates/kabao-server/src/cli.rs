@@ -92,6 +92,10 @@ struct ServeArgs {
     /// Reject what default mode accepts with a warning.
     #[arg(long, env = "KABAO_STRICT")]
     strict: bool,
+    /// Base URL of the links kabao hands out (authorisation pages, PDF
+    /// downloads), e.g. https://kabao.example.com; default: the requester's Host.
+    #[arg(long, env = "KABAO_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Token fetches per app per day before 45009.
     #[arg(long, env = "KABAO_TOKEN_DAILY_LIMIT", default_value_t = 2000)]
     token_daily_limit: i64,
@@ -267,6 +271,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tls: args.tls,
         settings: Settings {
             strict: args.strict,
+            public_url: args.public_url,
             token_daily_limit: args.token_daily_limit,
             signature_window_secs: args.signature_window_secs,
             ..Settings::default()

@@ -2,10 +2,12 @@
 //! electronic-invoice card-package system. `Application::build` is the one
 //! entry point the binary and the tests share.
 
+pub mod caller_cache;
 pub mod cli;
 pub mod clock;
 pub mod domain;
 pub mod files;
+pub mod flows;
 pub mod http;
 pub mod keyring;
 pub mod pki;
@@ -15,5 +17,6 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod tls;
+pub mod worker;
 
 pub use startup::{Application, ServeConfig};

@@ -159,6 +159,7 @@ impl Application {
         };
         let settings = Arc::new(Settings {
             admin_token,
+            tls: config.tls,
             ..config.settings
         });
         let state = AppState {
@@ -167,6 +168,7 @@ impl Application {
             keyring,
             provisioner,
             settings,
+            callers: Default::default(),
         };
         Ok(Self {
             listener,
@@ -201,7 +203,13 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) {
+        let pushes = crate::worker::PushWorker::spawn(
+            self.state.store.clone(),
+            self.state.clock.clone(),
+            crate::worker::PushNotifier::default(),
+        );
         let router = crate::http::router(self.state);
         server::serve(self.listener, router, self.tls, shutdown).await;
+        pushes.stop().await;
     }
 }

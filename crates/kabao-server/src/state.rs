@@ -1,6 +1,7 @@
 //! What every handler shares: the store, the clock, the key cache, the
 //! provisioner and the settings in force.
 
+use crate::caller_cache::CallerCache;
 use crate::clock::Clock;
 use crate::keyring::Keyring;
 use crate::provision::Provisioner;
@@ -21,6 +22,11 @@ pub struct Settings {
     pub signature_window_secs: i64,
     /// Largest request body, in bytes, unless an endpoint says otherwise.
     pub max_body_bytes: usize,
+    /// Base of the links kabao hands out (authorisation pages, PDFs); when
+    /// unset, the scheme and `Host` of the request that asked for the link.
+    pub public_url: Option<String>,
+    /// Whether kabao serves HTTPS (the scheme of links without `public_url`).
+    pub tls: bool,
 }
 
 impl Default for Settings {
@@ -31,6 +37,8 @@ impl Default for Settings {
             token_daily_limit: 2000,
             signature_window_secs: 300,
             max_body_bytes: 1024 * 1024,
+            public_url: None,
+            tls: false,
         }
     }
 }
@@ -48,4 +56,6 @@ pub struct AppState {
     pub provisioner: Provisioner,
     /// Settings in force.
     pub settings: Arc<Settings>,
+    /// Recently checked access tokens.
+    pub callers: Arc<CallerCache>,
 }

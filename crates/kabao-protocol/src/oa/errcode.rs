@@ -72,6 +72,10 @@ oa_errcodes! {
     DataFormatError = 47001, "data format error";
     /// 48001: the account lacks this API permission.
     ApiUnauthorized = 48001, "api unauthorized";
+    /// 40073: the card_id is not a template of the caller.
+    InvalidCardId = 40073, "invalid card id";
+    /// 40056: the card code is not valid.
+    InvalidCode = 40056, "invalid serial code";
     /// 40078: the card is not in a state that allows the operation.
     InvalidCardStatus = 40078, "invalid card status";
     /// 72015: not allowed to create invoices.

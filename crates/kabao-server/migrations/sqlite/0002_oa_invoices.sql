@@ -84,6 +84,7 @@ CREATE TABLE invoice_cards (
     s_pdf_media_id      TEXT NOT NULL,
     s_trip_pdf_media_id TEXT,
     request_hash        TEXT NOT NULL,
+    warnings            TEXT NOT NULL,
     reimburse_status    TEXT NOT NULL,
     reimburse_appid     TEXT,
     card_status         TEXT NOT NULL,

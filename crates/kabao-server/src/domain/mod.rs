@@ -2,6 +2,7 @@
 
 pub mod field_error;
 pub mod ids;
+pub mod invoice;
 pub mod tenant;
 pub mod token;
 

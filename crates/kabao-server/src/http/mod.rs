@@ -2,9 +2,11 @@
 //! families under `/v3`, and kabao's own `/_kabao` pages and control API.
 
 pub mod admin;
+pub mod links;
 pub mod oa;
 pub mod pay;
 pub mod query;
+pub mod web;
 
 use crate::state::AppState;
 use axum::extract::State;
@@ -19,6 +21,7 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(oa::routes())
+        .merge(web::routes())
         .nest("/v3", pay::routes(state.clone()))
         .nest("/_kabao/api", admin::routes(state.clone()))
         .route("/_kabao/health", get(health))

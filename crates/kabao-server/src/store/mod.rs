@@ -2,6 +2,7 @@
 //! (scale-out) through the same trait. Every method is one transaction; the
 //! store never sees HTTP.
 
+pub mod invoice;
 mod migrate;
 pub mod push;
 mod sqlite;
@@ -41,7 +42,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything kabao persists. Implemented by [`SqliteStore`] (and, later,
 /// PostgreSQL); shared as `Arc<dyn Store>`.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: invoice::InvoiceStore + push::PushStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for logs and the health endpoint.
     fn backend(&self) -> &'static str;
     /// Round-trips to the database; used by the health endpoint.

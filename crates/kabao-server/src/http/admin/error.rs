@@ -56,6 +56,11 @@ impl AdminError {
         Self::new(StatusCode::NOT_FOUND, "not_found", what, None)
     }
 
+    /// 409: the resource is not in a state that allows the step.
+    pub fn conflict(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", what, None)
+    }
+
     /// 400 naming a field.
     pub fn field(e: FieldError) -> Self {
         Self::new(

@@ -4,6 +4,8 @@
 
 mod clock;
 mod error;
+mod invoices;
+mod pushes;
 mod tenants;
 
 pub use clock::CLOCK_OFFSET_KEY;
@@ -39,6 +41,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(tenants::list_users).post(tenants::create_user),
         )
         .route("/clock", get(clock::get_clock).post(clock::move_clock))
+        .merge(pushes::routes())
+        .merge(invoices::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state, require_admin));
     Router::new()

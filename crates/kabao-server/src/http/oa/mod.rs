@@ -2,8 +2,9 @@
 //! `/card/invoice/*` and `/nontax/*` as their families land. Every answer is
 //! HTTP 200 with `{errcode, errmsg}` on failure, as the real service does.
 
-mod error;
-mod extract;
+pub(crate) mod error;
+pub(crate) mod extract;
+mod invoice;
 mod ticket;
 mod token;
 
@@ -17,6 +18,7 @@ use axum::Router;
 /// Routes of the Official Account family.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(invoice::routes())
         .route(
             "/cgi-bin/token",
             get(token::token).fallback(error::require_get),

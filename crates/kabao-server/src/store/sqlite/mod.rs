@@ -1,5 +1,7 @@
 //! The embedded SQLite store (WAL mode): the default, made at `./kabao.db`.
 
+mod card_writer;
+mod invoice;
 mod push;
 mod tenants;
 
@@ -14,6 +16,7 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: std::sync::Arc<card_writer::CardWriter>,
 }
 
 impl SqliteStore {
@@ -31,23 +34,28 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
+        let path = options.get_filename().to_owned();
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
-        let store = Self { pool };
-        store.migrate().await?;
+        migrate(&pool).await?;
+        let writer = std::sync::Arc::new(card_writer::CardWriter::start(&path)?);
+        let store = Self { pool, writer };
         Ok(store)
     }
+}
 
-    async fn migrate(&self) -> anyhow::Result<()> {
+/// Applies pending migrations, each in its own transaction.
+async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    {
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS kabao_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
         )
-        .execute(&self.pool)
+        .execute(pool)
         .await?;
         for migration in SQLITE {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = pool.begin().await?;
             let done: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM kabao_migrations WHERE version = ?")
                     .bind(migration.version)

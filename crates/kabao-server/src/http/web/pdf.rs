@@ -1,0 +1,51 @@
+//! `GET /_kabao/media/pdf?media_key=…`: the PDF behind a `pdf_url`, shown
+//! inline in the browser while the link is valid (7200 s).
+
+use super::html::page;
+use crate::http::query;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+/// Serves the file, or a 404 page for an unknown or expired link.
+pub async fn download(State(state): State<AppState>, uri: Uri) -> Response {
+    let key = query::param(&uri, "media_key").unwrap_or_default();
+    let found = match state.store.pdf_by_link(&key).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a PDF link");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统错误",
+                "<p>The store is unavailable.</p>",
+            );
+        }
+    };
+    match found {
+        Some((media, expires_at)) if expires_at > state.clock.now() => {
+            let filename = media.filename.replace(['"', '\\', '\r', '\n'], "_");
+            (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("inline; filename=\"{filename}\""),
+                    ),
+                ],
+                media.content,
+            )
+                .into_response()
+        }
+        Some(_) => page(
+            StatusCode::NOT_FOUND,
+            "链接已过期",
+            "<p>This pdf_url expired; ask for a new one (getpdf).</p>",
+        ),
+        None => page(
+            StatusCode::NOT_FOUND,
+            "链接无效",
+            "<p>No PDF behind this link.</p>",
+        ),
+    }
+}

@@ -1,0 +1,487 @@
+//! The invoice flows in SQLite. Card inserts go through the group-commit
+//! writer ([`super::card_writer`]); everything else is one sqlx transaction.
+
+use super::{corrupt, push, SqliteStore};
+use crate::domain::invoice::card::{InsertOutcome, InvoiceCard, NewCard, CARD_DISCARDED};
+use crate::domain::invoice::order::{AuthOrder, OrderStatus};
+use crate::domain::invoice::{CardKind, CardTemplate, PdfMedia};
+use crate::store::invoice::{InvoiceStore, OrderConflict, StatusChange};
+use crate::store::push::NewPush;
+use crate::store::StoreResult;
+use async_trait::async_trait;
+use kabao_protocol::oa::merchant::UserAuthInfo;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+fn kind(row: &SqliteRow) -> Result<CardKind, sqlx::Error> {
+    let value: String = row.try_get("kind")?;
+    CardKind::parse(&value).ok_or_else(|| corrupt("kind", value))
+}
+
+fn json(row: &SqliteRow, column: &str) -> Result<serde_json::Value, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| corrupt(column, e))
+}
+
+fn template_from_row(row: &SqliteRow) -> Result<CardTemplate, sqlx::Error> {
+    Ok(CardTemplate {
+        card_id: row.try_get("card_id")?,
+        appid: row.try_get("appid")?,
+        kind: kind(row)?,
+        payee: row.try_get("payee")?,
+        invoice_type: row.try_get("type")?,
+        title: row.try_get("title")?,
+        info: json(row, "info_json")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn media_from_row(row: &SqliteRow) -> Result<PdfMedia, sqlx::Error> {
+    Ok(PdfMedia {
+        s_media_id: row.try_get("s_media_id")?,
+        appid: row.try_get("appid")?,
+        filename: row.try_get("filename")?,
+        content: row.try_get("content")?,
+        uploaded_at: row.try_get("uploaded_at")?,
+        expires_at: row.try_get("expires_at")?,
+        bound_code: row.try_get("bound_code")?,
+    })
+}
+
+fn order_from_row(row: &SqliteRow) -> Result<AuthOrder, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    let info: Option<String> = row.try_get("user_auth_info")?;
+    Ok(AuthOrder {
+        appid: row.try_get("appid")?,
+        order_id: row.try_get("order_id")?,
+        kind: kind(row)?,
+        s_pappid: row.try_get("s_pappid")?,
+        platform_appid: row.try_get("platform_appid")?,
+        money: row.try_get("money")?,
+        timestamp: row.try_get("timestamp")?,
+        source: row.try_get("source")?,
+        auth_type: row.try_get("auth_type")?,
+        redirect_url: row.try_get("redirect_url")?,
+        auth_key: row.try_get("auth_key")?,
+        status: OrderStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        openid: row.try_get("openid")?,
+        auth_time: row.try_get("auth_time")?,
+        user_auth_info: info
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(|e| corrupt("user_auth_info", e))?,
+        reject_reason: row.try_get("reject_reason")?,
+        reject_url: row.try_get("reject_url")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn card_from_row(row: &SqliteRow) -> Result<InvoiceCard, sqlx::Error> {
+    let warnings: String = row.try_get("warnings")?;
+    Ok(InvoiceCard {
+        code: row.try_get("code")?,
+        kind: kind(row)?,
+        card_id: row.try_get("card_id")?,
+        platform_appid: row.try_get("platform_appid")?,
+        appid: row.try_get("appid")?,
+        order_id: row.try_get("order_id")?,
+        openid: row.try_get("openid")?,
+        unionid: row.try_get("unionid")?,
+        encrypt_code: row.try_get("encrypt_code")?,
+        billing_code: row.try_get("billing_code")?,
+        billing_no: row.try_get("billing_no")?,
+        fee: row.try_get("fee")?,
+        title: row.try_get("title")?,
+        billing_time: row.try_get("billing_time")?,
+        user_data: json(row, "user_data")?,
+        s_pdf_media_id: row.try_get("s_pdf_media_id")?,
+        s_trip_pdf_media_id: row.try_get("s_trip_pdf_media_id")?,
+        reimburse_status: row.try_get("reimburse_status")?,
+        reimburse_appid: row.try_get("reimburse_appid")?,
+        card_status: row.try_get("card_status")?,
+        warnings: serde_json::from_str(&warnings).map_err(|e| corrupt("warnings", e))?,
+        inserted_at: row.try_get("inserted_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+const CARD_COLUMNS: &str = "SELECT * FROM invoice_cards";
+
+impl SqliteStore {
+    async fn order_where(
+        &self,
+        clause: &str,
+        a: &str,
+        b: Option<&str>,
+    ) -> StoreResult<Option<AuthOrder>> {
+        let sql = format!("SELECT * FROM auth_orders WHERE {clause}");
+        let mut q = sqlx::query(&sql).bind(a);
+        if let Some(b) = b {
+            q = q.bind(b);
+        }
+        let row = q.fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(order_from_row).transpose()?)
+    }
+
+    async fn card_where(&self, clause: &str, value: &str) -> StoreResult<Option<InvoiceCard>> {
+        let sql = format!("{CARD_COLUMNS} WHERE {clause}");
+        let row = sqlx::query(&sql)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(card_from_row).transpose()?)
+    }
+}
+
+#[async_trait]
+impl InvoiceStore for SqliteStore {
+    async fn register_platform(
+        &self,
+        appid: &str,
+        candidate: &str,
+        now: i64,
+    ) -> StoreResult<String> {
+        sqlx::query("INSERT OR IGNORE INTO invoice_platforms (appid, s_pappid, created_at) VALUES (?, ?, ?)")
+            .bind(appid)
+            .bind(candidate)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(
+            sqlx::query_scalar("SELECT s_pappid FROM invoice_platforms WHERE appid = ?")
+                .bind(appid)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn platform_appid(&self, s_pappid: &str) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT appid FROM invoice_platforms WHERE s_pappid = ?")
+                .bind(s_pappid)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn put_card_template(&self, t: &CardTemplate) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO card_templates (card_id, appid, kind, payee, type, title, info_json, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&t.card_id)
+        .bind(&t.appid)
+        .bind(t.kind.as_str())
+        .bind(&t.payee)
+        .bind(&t.invoice_type)
+        .bind(&t.title)
+        .bind(t.info.to_string())
+        .bind(t.created_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn card_template(&self, card_id: &str) -> StoreResult<Option<CardTemplate>> {
+        let row = sqlx::query("SELECT * FROM card_templates WHERE card_id = ?")
+            .bind(card_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(template_from_row).transpose()?)
+    }
+
+    async fn put_pdf(&self, m: &PdfMedia) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO pdf_media (s_media_id, appid, filename, content, uploaded_at, expires_at, bound_code)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&m.s_media_id)
+        .bind(&m.appid)
+        .bind(&m.filename)
+        .bind(&m.content)
+        .bind(m.uploaded_at)
+        .bind(m.expires_at)
+        .bind(&m.bound_code)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn pdf(&self, s_media_id: &str) -> StoreResult<Option<PdfMedia>> {
+        let row = sqlx::query("SELECT * FROM pdf_media WHERE s_media_id = ?")
+            .bind(s_media_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(media_from_row).transpose()?)
+    }
+
+    async fn put_pdf_link(&self, key: &str, s_media_id: &str, expires_at: i64) -> StoreResult<()> {
+        sqlx::query("INSERT INTO pdf_links (media_key, s_media_id, expires_at) VALUES (?, ?, ?)")
+            .bind(key)
+            .bind(s_media_id)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn pdf_by_link(&self, key: &str) -> StoreResult<Option<(PdfMedia, i64)>> {
+        let row = sqlx::query(
+            "SELECT m.*, l.expires_at AS link_expires_at FROM pdf_links l
+             JOIN pdf_media m ON m.s_media_id = l.s_media_id WHERE l.media_key = ?",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some((
+            media_from_row(&row)?,
+            row.try_get("link_expires_at")?,
+        )))
+    }
+
+    async fn put_biz_attr(
+        &self,
+        appid: &str,
+        attr: &str,
+        value: &serde_json::Value,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO biz_attrs (appid, attr, value_json, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (appid, attr) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at",
+        )
+        .bind(appid)
+        .bind(attr)
+        .bind(value.to_string())
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn biz_attr(&self, appid: &str, attr: &str) -> StoreResult<Option<serde_json::Value>> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT value_json FROM biz_attrs WHERE appid = ? AND attr = ?")
+                .bind(appid)
+                .bind(attr)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(text
+            .map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(|e| corrupt("value_json", e))?)
+    }
+
+    async fn open_order(&self, o: &AuthOrder) -> StoreResult<AuthOrder> {
+        sqlx::query(
+            "INSERT INTO auth_orders (appid, order_id, kind, s_pappid, platform_appid, money, timestamp, source,
+               auth_type, redirect_url, auth_key, status, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+             ON CONFLICT (appid, order_id) DO UPDATE SET kind = excluded.kind, s_pappid = excluded.s_pappid,
+               platform_appid = excluded.platform_appid, money = excluded.money, timestamp = excluded.timestamp,
+               source = excluded.source, auth_type = excluded.auth_type, redirect_url = excluded.redirect_url
+             WHERE auth_orders.status = 'pending'",
+        )
+        .bind(&o.appid)
+        .bind(&o.order_id)
+        .bind(o.kind.as_str())
+        .bind(&o.s_pappid)
+        .bind(&o.platform_appid)
+        .bind(o.money)
+        .bind(o.timestamp)
+        .bind(&o.source)
+        .bind(o.auth_type)
+        .bind(&o.redirect_url)
+        .bind(&o.auth_key)
+        .bind(o.created_at)
+        .execute(&self.pool)
+        .await?;
+        self.order(&o.appid, &o.order_id)
+            .await?
+            .ok_or_else(|| crate::store::StoreError::Backend("order vanished after upsert".into()))
+    }
+
+    async fn order(&self, appid: &str, order_id: &str) -> StoreResult<Option<AuthOrder>> {
+        self.order_where("appid = ? AND order_id = ?", appid, Some(order_id))
+            .await
+    }
+
+    async fn order_for_platform(
+        &self,
+        platform_appid: &str,
+        order_id: &str,
+    ) -> StoreResult<Option<AuthOrder>> {
+        self.order_where(
+            "platform_appid = ? AND order_id = ? ORDER BY created_at DESC LIMIT 1",
+            platform_appid,
+            Some(order_id),
+        )
+        .await
+    }
+
+    async fn order_by_key(&self, auth_key: &str) -> StoreResult<Option<AuthOrder>> {
+        self.order_where("auth_key = ?", auth_key, None).await
+    }
+
+    async fn authorize_order(
+        &self,
+        appid: &str,
+        order_id: &str,
+        openid: &str,
+        info: &UserAuthInfo,
+        now: i64,
+        push: &NewPush,
+    ) -> StoreResult<Result<AuthOrder, OrderConflict>> {
+        let mut tx = self.pool.begin().await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM auth_orders WHERE appid = ? AND order_id = ?")
+                .bind(appid)
+                .bind(order_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match status.as_deref() {
+            None => return Ok(Err(OrderConflict::NotFound)),
+            Some("authorized") => return Ok(Err(OrderConflict::AlreadyAuthorized)),
+            Some("rejected") => return Ok(Err(OrderConflict::Rejected)),
+            _ => {}
+        }
+        let info = serde_json::to_string(info)
+            .map_err(|e| crate::store::StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "UPDATE auth_orders SET status = 'authorized', openid = ?, auth_time = ?, user_auth_info = ?
+             WHERE appid = ? AND order_id = ?",
+        )
+        .bind(openid)
+        .bind(now)
+        .bind(info)
+        .bind(appid)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+        push::enqueue(&mut tx, push).await?;
+        tx.commit().await?;
+        Ok(self
+            .order(appid, order_id)
+            .await?
+            .ok_or(OrderConflict::NotFound))
+    }
+
+    async fn reject_order(
+        &self,
+        appid: &str,
+        order_id: &str,
+        reason: &str,
+        url: Option<&str>,
+        now: i64,
+    ) -> StoreResult<Result<AuthOrder, OrderConflict>> {
+        let mut tx = self.pool.begin().await?;
+        let Some(order) = sqlx::query("SELECT * FROM auth_orders WHERE appid = ? AND order_id = ?")
+            .bind(appid)
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(Err(OrderConflict::NotFound));
+        };
+        let _ = order_from_row(&order)?;
+        let inserted: Option<String> =
+            sqlx::query_scalar("SELECT code FROM invoice_cards WHERE appid = ? AND order_id = ?")
+                .bind(appid)
+                .bind(order_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if inserted.is_some() {
+            return Ok(Err(OrderConflict::Inserted));
+        }
+        sqlx::query(
+            "UPDATE auth_orders SET status = 'rejected', reject_reason = ?, reject_url = ?,
+               auth_time = COALESCE(auth_time, ?) WHERE appid = ? AND order_id = ?",
+        )
+        .bind(reason)
+        .bind(url)
+        .bind(now)
+        .bind(appid)
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(self
+            .order(appid, order_id)
+            .await?
+            .ok_or(OrderConflict::NotFound))
+    }
+
+    async fn insert_card(&self, card: NewCard) -> StoreResult<InsertOutcome> {
+        self.writer.insert(card).await
+    }
+
+    async fn card(&self, code: &str) -> StoreResult<Option<InvoiceCard>> {
+        self.card_where("code = ?", code).await
+    }
+
+    async fn card_by_encrypt_code(&self, encrypt_code: &str) -> StoreResult<Option<InvoiceCard>> {
+        self.card_where("encrypt_code = ?", encrypt_code).await
+    }
+
+    async fn cards_of_user(&self, openid: &str) -> StoreResult<Vec<InvoiceCard>> {
+        let rows = sqlx::query(&format!(
+            "{CARD_COLUMNS} WHERE openid = ? ORDER BY inserted_at DESC, rowid DESC"
+        ))
+        .bind(openid)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(card_from_row).collect::<Result<_, _>>()?)
+    }
+
+    async fn set_reimburse_status(
+        &self,
+        changes: &[StatusChange],
+        pushes: &[NewPush],
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        for c in changes {
+            let done = sqlx::query(
+                "UPDATE invoice_cards SET reimburse_status = ?, reimburse_appid = ?, updated_at = ?
+                 WHERE code = ? AND reimburse_status = ?",
+            )
+            .bind(&c.new_status)
+            .bind(&c.new_holder)
+            .bind(now)
+            .bind(&c.code)
+            .bind(&c.expected_status)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
+        }
+        for p in pushes {
+            push::enqueue(&mut tx, p).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn discard_card(&self, code: &str, now: i64, pushes: &[NewPush]) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE invoice_cards SET card_status = ?, updated_at = ? WHERE code = ? AND card_status <> ?",
+        )
+        .bind(CARD_DISCARDED)
+        .bind(now)
+        .bind(code)
+        .bind(CARD_DISCARDED)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        for p in pushes {
+            push::enqueue(&mut tx, p).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
