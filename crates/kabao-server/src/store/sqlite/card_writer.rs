@@ -19,6 +19,9 @@ use tokio::sync::{mpsc, oneshot};
 /// Most inserts applied in one transaction.
 const MAX_BATCH: usize = 512;
 
+/// status, platform_appid, kind, openid, unionid of an order.
+type OrderRow = (String, String, String, Option<String>, Option<String>);
+
 struct Job {
     card: NewCard,
     reply: oneshot::Sender<StoreResult<InsertOutcome>>,
@@ -135,7 +138,7 @@ fn insert_one(tx: &rusqlite::Savepoint<'_>, card: &NewCard) -> rusqlite::Result<
         _ => return refused(InsertRefusal::UnknownTemplate),
     }
 
-    let order: Option<(String, String, String, Option<String>, Option<String>)> = tx
+    let order: Option<OrderRow> = tx
         .prepare_cached(
             "SELECT o.status, o.platform_appid, o.kind, o.openid, u.unionid
              FROM auth_orders o LEFT JOIN users u ON u.appid = o.appid AND u.openid = o.openid
