@@ -11,42 +11,77 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Makes (once) a virtualenv with wechatpayv3 2.0.4, the version the protocol reference studied.
-fn wechatpayv3_python() -> PathBuf {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("venv-wechatpayv3-2.0.4");
+mod wechatpy;
+
+/// What the interop virtualenv holds: the SDK versions the protocol
+/// references studied, and a crypto backend for wechatpy.
+const PYTHON_PACKAGES: &[&str] = &["wechatpayv3==2.0.4", "wechatpy==1.8.18", "cryptography"];
+
+/// Makes (once) the one virtualenv of the interop tests and returns its
+/// python. Its folder is named after [`PYTHON_PACKAGES`], so changing the
+/// list makes a new one. Tests run as parallel processes, so each builds in
+/// a folder of its own and renames it into place; the first rename wins and
+/// a loser throws its copy away.
+fn interop_python() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let name: String = PYTHON_PACKAGES
+        .join("-")
+        .replace("==", "-")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let venv = tmp.join(format!("venv-{name}"));
     let python = venv.join("bin/python");
-    let marker = venv.join("installed");
-    if !marker.exists() {
-        let ok = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "python3 -m venv failed");
-        let ok = Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "wechatpayv3==2.0.4",
-            ])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "pip install wechatpayv3 failed");
-        std::fs::write(&marker, "").unwrap();
+    if venv.join("installed").exists() {
+        return python;
     }
+    let staging = tmp.join(format!("venv-{name}.building-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&staging)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "python3 -m venv failed");
+    let ok = Command::new(staging.join("bin/python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(PYTHON_PACKAGES)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "pip install {PYTHON_PACKAGES:?} failed");
+    std::fs::write(staging.join("installed"), "").unwrap();
+    if std::fs::rename(&staging, &venv).is_err() {
+        // Another test process got there first (or a stale half-built folder
+        // is in the way: it never has the marker, so replace it).
+        if !venv.join("installed").exists() {
+            let _ = std::fs::remove_dir_all(&venv);
+            if std::fs::rename(&staging, &venv).is_ok() {
+                return python;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    assert!(venv.join("installed").exists(), "no virtualenv at {venv:?}");
     python
 }
 
 #[tokio::test]
 async fn wechatpayv3_downloads_certificates_and_verifies_kabao() {
-    let python = tokio::task::spawn_blocking(wechatpayv3_python)
-        .await
-        .unwrap();
+    let python = tokio::task::spawn_blocking(interop_python).await.unwrap();
     let app = spawn_app().await;
     let m = app.merchant("1900000601", json!({})).await;
     let key_file = app.dir.path().join("apiclient_key.pem");
