@@ -169,6 +169,7 @@ impl Application {
             provisioner,
             settings,
             callers: Default::default(),
+            push_notifier: Default::default(),
         };
         Ok(Self {
             listener,
@@ -206,7 +207,7 @@ impl Application {
         let pushes = crate::worker::PushWorker::spawn(
             self.state.store.clone(),
             self.state.clock.clone(),
-            crate::worker::PushNotifier::default(),
+            self.state.push_notifier.clone(),
         );
         let router = crate::http::router(self.state);
         server::serve(self.listener, router, self.tls, shutdown).await;

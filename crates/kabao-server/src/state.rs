@@ -58,4 +58,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Recently checked access tokens.
     pub callers: Arc<CallerCache>,
+    /// Wakes the event-push worker when a push was just enqueued.
+    pub push_notifier: crate::worker::PushNotifier,
 }

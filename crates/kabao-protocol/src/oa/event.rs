@@ -1,5 +1,12 @@
 //! Event pushes from WeChat to an Official Account's server: the events of
-//! the invoice flows, as kabao stores them before delivery.
+//! the invoice flows, as kabao stores them before delivery, their XML body
+//! and the `signature` query parameter that authenticates a push.
+
+mod signature;
+mod xml;
+
+pub use signature::push_signature;
+pub use xml::{parse_event_xml, EventXmlError, PushMessage};
 
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +52,32 @@ impl OaEvent {
             Self::UserAuthorizeInvoice { .. } => "user_authorize_invoice",
             Self::UpdateInvoiceStatus { .. } => "update_invoice_status",
             Self::UserDelCard { .. } => "user_del_card",
+        }
+    }
+
+    /// The event's own XML elements, in the order WeChat writes them.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Self::UserAuthorizeInvoice {
+                succ_order_id,
+                fail_order_id,
+                app_id,
+                source,
+            } => vec![
+                ("SuccOrderId", succ_order_id),
+                ("FailOrderId", fail_order_id),
+                ("AppId", app_id),
+                ("Source", source),
+            ],
+            Self::UpdateInvoiceStatus {
+                status,
+                card_id,
+                code,
+            } => vec![("Status", status), ("CardId", card_id), ("Code", code)],
+            Self::UserDelCard {
+                card_id,
+                user_card_code,
+            } => vec![("CardId", card_id), ("UserCardCode", user_card_code)],
         }
     }
 }

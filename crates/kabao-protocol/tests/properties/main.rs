@@ -6,4 +6,5 @@
 mod aead;
 mod auth_header;
 mod messages;
+mod oa_event;
 mod rsa;

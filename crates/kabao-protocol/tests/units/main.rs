@@ -5,4 +5,5 @@ mod auth_rejections;
 mod keys;
 mod notification_parse;
 mod oa_codes;
+mod oa_event;
 mod times;

@@ -67,6 +67,7 @@ pub async fn authorize(
         .store
         .authorize_order(&order.appid, &order.order_id, openid, &info, now, &push)
         .await?;
+    state.push_notifier.nudge();
     result.map_err(AuthorizeError::Conflict)
 }
 

@@ -95,5 +95,7 @@ pub async fn discard(state: &AppState, card: &InvoiceCard) -> Result<bool, Store
     let pushes: Vec<NewPush> = push_to(&card.platform_appid, card, event, now)
         .into_iter()
         .collect();
-    state.store.discard_card(&card.code, now, &pushes).await
+    let discarded = state.store.discard_card(&card.code, now, &pushes).await?;
+    state.push_notifier.nudge();
+    Ok(discarded)
 }

@@ -1,5 +1,7 @@
 //! Validates provisioning specs into tenants and stores them.
 
+mod push_config;
+
 use super::file::ProvisionFile;
 use super::spec::{AppSpec, CertificateSpec, MerchantSpec, PlatformKeySpec, UserSpec};
 use crate::clock::Clock;
@@ -368,10 +370,14 @@ impl Provisioner {
     /// Applies a whole TOML file: apps, merchants (in order, so providers
     /// precede their sub-merchants), platform keys, then users.
     pub async fn apply_file(&self, file: &ProvisionFile) -> Result<(), ProvisionError> {
-        for (i, spec) in file.apps.iter().enumerate() {
-            self.app(spec)
+        for (i, entry) in file.apps.iter().enumerate() {
+            let at = format!("apps[{i}]");
+            self.app(&entry.app_spec())
                 .await
-                .map_err(|e| under(e, &format!("apps[{i}]")))?;
+                .map_err(|e| under(e, &at))?;
+            self.file_push_config(entry)
+                .await
+                .map_err(|e| under(e, &at))?;
         }
         for (i, spec) in file.merchants.iter().enumerate() {
             self.merchant(spec)

@@ -2,6 +2,7 @@
 //! create at start, with PEM material inline or in files next to it.
 
 use super::spec::{AppSpec, MerchantSpec, PlatformKeySpec, UserSpec};
+use crate::domain::FieldError;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use std::path::Path;
 pub struct ProvisionFile {
     /// `[[apps]]`
     #[serde(default)]
-    pub apps: Vec<AppSpec>,
+    pub apps: Vec<AppEntry>,
     /// `[[merchants]]`, each with `[[merchants.certificates]]`.
     #[serde(default)]
     pub merchants: Vec<MerchantSpec>,
@@ -21,6 +22,70 @@ pub struct ProvisionFile {
     /// `[[users]]`
     #[serde(default)]
     pub users: Vec<UserSpec>,
+}
+
+/// An `[[apps]]` entry: an [`AppSpec`] plus, optionally, where the app's
+/// event pushes go (the control API sets those with `PUT …/push-config`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppEntry {
+    /// The appid.
+    pub appid: String,
+    /// The AppSecret; generated when absent.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// `invoicing_platform`, `merchant` or `fiscal_bureau`.
+    pub role: String,
+    /// Display name; defaults to the appid.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The http(s) URL that receives the app's event pushes.
+    #[serde(default)]
+    pub push_url: Option<String>,
+    /// The token push signatures are computed with; required with `push_url`.
+    #[serde(default)]
+    pub push_token: Option<String>,
+    /// `ToUserName` of the pushes; derived from the appid when absent.
+    #[serde(default)]
+    pub push_original_id: Option<String>,
+}
+
+/// An app's push settings as the TOML file gives them.
+pub(super) struct PushEntry<'a> {
+    pub url: &'a str,
+    pub token: &'a str,
+    pub original_id: Option<&'a str>,
+}
+
+impl AppEntry {
+    /// The app itself.
+    pub fn app_spec(&self) -> AppSpec {
+        AppSpec {
+            appid: self.appid.clone(),
+            secret: self.secret.clone(),
+            role: self.role.clone(),
+            name: self.name.clone(),
+        }
+    }
+
+    /// The push settings, if any; `push_token` and `push_original_id` need `push_url`.
+    pub(super) fn push(&self) -> Result<Option<PushEntry<'_>>, FieldError> {
+        match (&self.push_url, &self.push_token) {
+            (Some(url), Some(token)) => Ok(Some(PushEntry {
+                url,
+                token,
+                original_id: self.push_original_id.as_deref(),
+            })),
+            (Some(_), None) => Err(FieldError::new("push_token", "is required with push_url")),
+            (None, _) if self.push_token.is_some() || self.push_original_id.is_some() => {
+                Err(FieldError::new(
+                    "push_url",
+                    "is required with push_token and push_original_id",
+                ))
+            }
+            (None, _) => Ok(None),
+        }
+    }
 }
 
 fn read_into(

@@ -2,12 +2,17 @@
 
 mod admin;
 mod demo;
+mod event_push;
 mod helpers;
 mod logs;
+mod oa_invoice_flow;
+mod oa_invoice_rules;
 mod oa_token;
+mod oa_world;
 mod pay_certificates;
 mod pay_signature;
 mod persistence;
 mod provisioning;
+mod receiver;
 mod shutdown;
 mod tls;

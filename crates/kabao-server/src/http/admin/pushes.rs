@@ -5,10 +5,8 @@ use super::error::{AdminError, AdminJson};
 use crate::domain::ids::Appid;
 use crate::domain::FieldError;
 use crate::http::query;
-use crate::provision::ProvisionError;
 use crate::state::AppState;
 use crate::store::push::{PushConfig, PushFilter, PushRecord, PushStatus, Redelivery};
-use crate::store::StoreError;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::routing::{get, post};
@@ -217,11 +215,13 @@ pub async fn redeliver(
         .redeliver_push(push_id, state.clock.now())
         .await?
     {
-        Redelivery::Queued(record) => Ok(Json(PushView::from(*record))),
+        Redelivery::Queued(record) => {
+            state.push_notifier.nudge();
+            Ok(Json(PushView::from(*record)))
+        }
         Redelivery::NotFound => Err(not_found()),
-        Redelivery::AlreadyPending => Err(ProvisionError::Store(StoreError::Conflict(format!(
+        Redelivery::AlreadyPending => Err(AdminError::conflict(format!(
             "event push {push_id} is pending already; its delivery is under way"
-        )))
-        .into()),
+        ))),
     }
 }
