@@ -418,3 +418,52 @@ async fn the_user_can_delete_a_card_from_the_card_package() {
         "DELETE"
     );
 }
+
+#[tokio::test]
+async fn concurrent_authorisations_all_succeed() {
+    let world = World::new().await;
+    let orders: Vec<String> = (0..24).map(|i| format!("c-{i}")).collect();
+    for order in &orders {
+        assert_eq!(world.open_order(order, 0).await["errcode"], 0);
+    }
+    let answers = futures_join(
+        orders
+            .iter()
+            .map(|o| world.authorize(MERCHANT, o, &world.alice, json!({}))),
+    )
+    .await;
+    for (status, body) in answers {
+        assert_eq!(
+            status, 200,
+            "no authorisation fails under concurrency: {body}"
+        );
+    }
+}
+
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.collect();
+    let mut out = Vec::new();
+    let mut pinned: Vec<_> = handles.into_iter().map(Box::pin).collect();
+    // Poll all at once so the requests overlap.
+    let all = std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if out.len() <= i {
+                out.resize_with(i + 1, || None);
+            }
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    });
+    all.await;
+    out.into_iter().map(Option::unwrap).collect()
+}

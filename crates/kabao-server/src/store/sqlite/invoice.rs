@@ -334,23 +334,13 @@ impl InvoiceStore for SqliteStore {
         push: &NewPush,
     ) -> StoreResult<Result<AuthOrder, OrderConflict>> {
         let mut tx = self.pool.begin().await?;
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM auth_orders WHERE appid = ? AND order_id = ?")
-                .bind(appid)
-                .bind(order_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match status.as_deref() {
-            None => return Ok(Err(OrderConflict::NotFound)),
-            Some("authorized") => return Ok(Err(OrderConflict::AlreadyAuthorized)),
-            Some("rejected") => return Ok(Err(OrderConflict::Rejected)),
-            _ => {}
-        }
         let info = serde_json::to_string(info)
             .map_err(|e| crate::store::StoreError::Backend(e.to_string()))?;
-        sqlx::query(
+        // Write first: the UPDATE takes SQLite's write lock at once, so two
+        // concurrent authorisations never deadlock upgrading a read lock.
+        let done = sqlx::query(
             "UPDATE auth_orders SET status = 'authorized', openid = ?, auth_time = ?, user_auth_info = ?
-             WHERE appid = ? AND order_id = ?",
+             WHERE appid = ? AND order_id = ? AND status = 'pending'",
         )
         .bind(openid)
         .bind(now)
@@ -359,6 +349,20 @@ impl InvoiceStore for SqliteStore {
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() != 1 {
+            let status: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM auth_orders WHERE appid = ? AND order_id = ?",
+            )
+            .bind(appid)
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Ok(Err(match status.as_deref() {
+                None => OrderConflict::NotFound,
+                Some("rejected") => OrderConflict::Rejected,
+                _ => OrderConflict::AlreadyAuthorized,
+            }));
+        }
         push::enqueue(&mut tx, push).await?;
         tx.commit().await?;
         Ok(self
@@ -376,35 +380,35 @@ impl InvoiceStore for SqliteStore {
         now: i64,
     ) -> StoreResult<Result<AuthOrder, OrderConflict>> {
         let mut tx = self.pool.begin().await?;
-        let Some(order) = sqlx::query("SELECT * FROM auth_orders WHERE appid = ? AND order_id = ?")
-            .bind(appid)
-            .bind(order_id)
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
-            return Ok(Err(OrderConflict::NotFound));
-        };
-        let _ = order_from_row(&order)?;
-        let inserted: Option<String> =
-            sqlx::query_scalar("SELECT code FROM invoice_cards WHERE appid = ? AND order_id = ?")
-                .bind(appid)
-                .bind(order_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if inserted.is_some() {
-            return Ok(Err(OrderConflict::Inserted));
-        }
-        sqlx::query(
+        // Write first (see authorize_order): refused once a card exists.
+        let done = sqlx::query(
             "UPDATE auth_orders SET status = 'rejected', reject_reason = ?, reject_url = ?,
-               auth_time = COALESCE(auth_time, ?) WHERE appid = ? AND order_id = ?",
+               auth_time = COALESCE(auth_time, ?) WHERE appid = ? AND order_id = ?
+               AND NOT EXISTS (SELECT 1 FROM invoice_cards c WHERE c.appid = ? AND c.order_id = ?)",
         )
         .bind(reason)
         .bind(url)
         .bind(now)
         .bind(appid)
         .bind(order_id)
+        .bind(appid)
+        .bind(order_id)
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() != 1 {
+            let exists: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM auth_orders WHERE appid = ? AND order_id = ?",
+            )
+            .bind(appid)
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Ok(Err(if exists.is_some() {
+                OrderConflict::Inserted
+            } else {
+                OrderConflict::NotFound
+            }));
+        }
         tx.commit().await?;
         Ok(self
             .order(appid, order_id)
