@@ -65,12 +65,26 @@ impl Connection {
     }
 }
 
-/// Builds a request for `path` (origin form) with a `Host` header and an optional `Authorization`.
+/// Builds a request for `path` (origin form) with a `Host` header and an
+/// optional `Authorization`; a body is sent as `application/json`.
 pub fn request(
     method: Method,
     host: &HeaderValue,
     path: &str,
     authorization: Option<HeaderValue>,
+    body: Bytes,
+) -> Request<Full<Bytes>> {
+    let content_type = (!body.is_empty()).then(|| HeaderValue::from_static("application/json"));
+    request_with_type(method, host, path, authorization, content_type, body)
+}
+
+/// [`request`] with any `Content-Type` (or none).
+pub fn request_with_type(
+    method: Method,
+    host: &HeaderValue,
+    path: &str,
+    authorization: Option<HeaderValue>,
+    content_type: Option<HeaderValue>,
     body: Bytes,
 ) -> Request<Full<Bytes>> {
     let mut builder = Request::builder()
@@ -80,8 +94,8 @@ pub fn request(
     if let Some(value) = authorization {
         builder = builder.header(AUTHORIZATION, value);
     }
-    if !body.is_empty() {
-        builder = builder.header(CONTENT_TYPE, "application/json");
+    if let Some(value) = content_type {
+        builder = builder.header(CONTENT_TYPE, value);
     }
     builder
         .body(Full::new(body))

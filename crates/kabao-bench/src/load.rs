@@ -1,13 +1,28 @@
 //! The load loop: N keep-alive connections, each driven by its own task,
-//! sending one request at a time until a deadline and recording the latency
-//! of every success. Requests under way at the deadline are completed and
-//! counted.
+//! sending one request at a time until a deadline (or until its [`Source`]
+//! has no request left) and recording the latency of every success.
+//! Requests under way at the deadline are completed and counted.
 
-use crate::http::Connection;
-use crate::scenario::Workload;
+use crate::http::{Connection, Reply};
+use bytes::Bytes;
+use http_body_util::Full;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Failure descriptions an [`Outcome`] keeps, for the report.
+pub const ERRORS_KEPT: usize = 5;
+
+/// Where a load loop's requests come from and how their answers are judged.
+pub trait Source: Send + Sync + 'static {
+    /// The request a connection sends next; `n` counts that connection's
+    /// requests, offset by its index and strided by the connection count.
+    /// `None` when the source is used up: the connection stops.
+    fn next_request(&self, n: usize) -> Option<hyper::Request<Full<Bytes>>>;
+
+    /// Whether `reply` is a success.
+    fn succeeded(&self, reply: &Reply) -> bool;
+}
 
 /// What one run of the loop saw.
 #[derive(Debug, Default)]
@@ -16,8 +31,10 @@ pub struct Outcome {
     pub latencies_ns: Vec<u64>,
     /// Non-2xx answers, wrong bodies and transport errors.
     pub errors: u64,
-    /// The first error, for the report.
-    pub first_error: Option<String>,
+    /// The first [`ERRORS_KEPT`] errors, for the report.
+    pub first_errors: Vec<String>,
+    /// Whether the source ran out of requests before the deadline.
+    pub exhausted: bool,
     /// From start to the last task's end.
     pub elapsed: Duration,
 }
@@ -26,21 +43,26 @@ impl Outcome {
     fn absorb(&mut self, other: Outcome) {
         self.latencies_ns.extend(other.latencies_ns);
         self.errors += other.errors;
-        if self.first_error.is_none() {
-            self.first_error = other.first_error;
+        self.exhausted |= other.exhausted;
+        for error in other.first_errors {
+            if self.first_errors.len() < ERRORS_KEPT {
+                self.first_errors.push(error);
+            }
         }
     }
 
     fn error(&mut self, what: String) {
         self.errors += 1;
-        self.first_error.get_or_insert(what);
+        if self.first_errors.len() < ERRORS_KEPT {
+            self.first_errors.push(what);
+        }
     }
 }
 
-/// Runs `connections` tasks against `addr` for `duration`.
-pub async fn run(
+/// Runs `connections` tasks against `addr` for `duration`, or until `source` is used up.
+pub async fn run<S: Source>(
     addr: SocketAddr,
-    workload: Arc<Workload>,
+    source: Arc<S>,
     connections: usize,
     duration: Duration,
 ) -> Outcome {
@@ -50,7 +72,7 @@ pub async fn run(
     for index in 0..connections {
         tasks.spawn(one_connection(
             addr,
-            workload.clone(),
+            source.clone(),
             index,
             connections,
             deadline,
@@ -67,9 +89,9 @@ pub async fn run(
     total
 }
 
-async fn one_connection(
+async fn one_connection<S: Source>(
     addr: SocketAddr,
-    workload: Arc<Workload>,
+    source: Arc<S>,
     index: usize,
     stride: usize,
     deadline: Instant,
@@ -92,14 +114,17 @@ async fn one_connection(
             }
         }
         let open = connection.as_mut().expect("opened above");
-        let request = workload.request(n);
+        let Some(request) = source.next_request(n) else {
+            outcome.exhausted = true;
+            break;
+        };
         n += stride;
         let sent = Instant::now();
         match open.send(request).await {
-            Ok(reply) if workload.succeeded(&reply) => {
+            Ok(reply) if source.succeeded(&reply) => {
                 outcome.latencies_ns.push(sent.elapsed().as_nanos() as u64)
             }
-            Ok(reply) => outcome.error(format!("{} {}", reply.status, reply.snippet(200))),
+            Ok(reply) => outcome.error(format!("{} {}", reply.status, reply.snippet(300))),
             Err(e) => {
                 outcome.error(format!("{e:#}"));
                 connection = None;

@@ -51,6 +51,89 @@ pub fn process_cpu(pid: u32, ticks: TicksPerSecond) -> anyhow::Result<Duration> 
     Ok(ticks.duration(used))
 }
 
+/// The command name (field 2, in parentheses) of a `/proc/…/stat` line.
+pub fn parse_comm(stat_line: &str) -> Option<&str> {
+    let open = stat_line.find('(')?;
+    let close = stat_line.rfind(')')?;
+    (open < close).then(|| &stat_line[open + 1..close])
+}
+
+/// The time the threads of one name spent on a CPU and waiting for one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadTimes {
+    /// The thread name (`comm`, as `top -H` shows it; at most 15 bytes).
+    pub name: String,
+    /// Living threads of that name.
+    pub threads: u32,
+    /// Time on a CPU.
+    pub cpu: Duration,
+    /// Time runnable but waiting for a CPU (`/proc/…/schedstat`; zero where
+    /// the kernel does not offer it).
+    pub runqueue: Duration,
+}
+
+/// The first two fields of a `schedstat` line: on-CPU and run-queue nanoseconds.
+pub fn parse_schedstat(line: &str) -> Option<(Duration, Duration)> {
+    let mut fields = line.split_ascii_whitespace();
+    let cpu: u64 = fields.next()?.parse().ok()?;
+    let wait: u64 = fields.next()?.parse().ok()?;
+    Some((Duration::from_nanos(cpu), Duration::from_nanos(wait)))
+}
+
+/// The times of each living thread of process `pid`, added up by thread
+/// name, sorted by name. On-CPU time comes from `schedstat` (nanoseconds)
+/// where it exists, else from `stat` (clock ticks).
+pub fn threads_cpu(pid: u32, ticks: TicksPerSecond) -> anyhow::Result<Vec<ThreadTimes>> {
+    let dir = format!("/proc/{pid}/task");
+    let mut by_name: std::collections::BTreeMap<String, ThreadTimes> = Default::default();
+    for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {dir}"))? {
+        let task = entry?.path();
+        // A thread may end between the listing and the reads.
+        let Ok(line) = std::fs::read_to_string(task.join("stat")) else {
+            continue;
+        };
+        let (Some(name), Some(used)) = (parse_comm(&line), parse_cpu_ticks(&line)) else {
+            continue;
+        };
+        let (cpu, runqueue) = std::fs::read_to_string(task.join("schedstat"))
+            .ok()
+            .and_then(|l| parse_schedstat(&l))
+            .unwrap_or((ticks.duration(used), Duration::ZERO));
+        let times = by_name
+            .entry(name.to_owned())
+            .or_insert_with(|| ThreadTimes {
+                name: name.to_owned(),
+                threads: 0,
+                cpu: Duration::ZERO,
+                runqueue: Duration::ZERO,
+            });
+        times.threads += 1;
+        times.cpu += cpu;
+        times.runqueue += runqueue;
+    }
+    Ok(by_name.into_values().collect())
+}
+
+/// What the threads of each name used between two [`threads_cpu`] readings
+/// (threads that ended in between are missing from `after`, and so here).
+pub fn threads_cpu_since(before: &[ThreadTimes], after: &[ThreadTimes]) -> Vec<ThreadTimes> {
+    after
+        .iter()
+        .map(|now| {
+            let earlier = before.iter().find(|b| b.name == now.name);
+            let since = |pick: fn(&ThreadTimes) -> Duration| {
+                pick(now).saturating_sub(earlier.map_or(Duration::ZERO, pick))
+            };
+            ThreadTimes {
+                name: now.name.clone(),
+                threads: now.threads,
+                cpu: since(|t| t.cpu),
+                runqueue: since(|t| t.runqueue),
+            }
+        })
+        .collect()
+}
+
 /// The value in kB of a `Key:   123 kB` line of `/proc/PID/status`.
 pub fn parse_status_kb(status: &str, key: &str) -> Option<u64> {
     status.lines().find_map(|line| {
@@ -102,6 +185,8 @@ pub struct SystemTicks {
     pub total: u64,
     /// Time the hypervisor ran something else while a virtual CPU wanted to run.
     pub steal: u64,
+    /// idle + iowait: time no CPU had anything to run.
+    pub idle: u64,
 }
 
 impl SystemTicks {
@@ -113,6 +198,17 @@ impl SystemTicks {
             0.0
         } else {
             steal as f64 * 100.0 / total as f64
+        }
+    }
+
+    /// Idle (with iowait) as a percentage of all CPU time between `earlier` and `self`.
+    pub fn idle_percent_since(self, earlier: SystemTicks) -> f64 {
+        let total = self.total.saturating_sub(earlier.total);
+        let idle = self.idle.saturating_sub(earlier.idle);
+        if total == 0 {
+            0.0
+        } else {
+            idle as f64 * 100.0 / total as f64
         }
     }
 }
@@ -129,6 +225,7 @@ pub fn parse_system_ticks(stat: &str) -> Option<SystemTicks> {
     Some(SystemTicks {
         total: values.iter().sum(),
         steal: *values.get(7).unwrap_or(&0),
+        idle: values.get(3).unwrap_or(&0) + values.get(4).unwrap_or(&0),
     })
 }
 
@@ -158,6 +255,42 @@ mod tests {
     }
 
     #[test]
+    fn the_command_name_may_hold_spaces_and_parentheses() {
+        assert_eq!(parse_comm("7 (tokio (x) y) R 1"), Some("tokio (x) y"));
+        assert_eq!(
+            parse_comm("9 (kabao-card-writ) S 1"),
+            Some("kabao-card-writ")
+        );
+        assert_eq!(parse_comm("no name"), None);
+    }
+
+    #[test]
+    fn thread_cpu_differences_by_name() {
+        let ms = Duration::from_millis;
+        let t = |name: &str, threads, cpu, runqueue| ThreadTimes {
+            name: name.into(),
+            threads,
+            cpu: ms(cpu),
+            runqueue: ms(runqueue),
+        };
+        let before = vec![t("a", 2, 10, 1), t("b", 1, 5, 0)];
+        let after = vec![t("a", 2, 30, 4), t("c", 1, 7, 2)];
+        assert_eq!(
+            threads_cpu_since(&before, &after),
+            vec![t("a", 2, 20, 3), t("c", 1, 7, 2)]
+        );
+    }
+
+    #[test]
+    fn schedstat_is_cpu_then_runqueue_nanoseconds() {
+        assert_eq!(
+            parse_schedstat("1500000 250000 42\n"),
+            Some((Duration::from_micros(1500), Duration::from_micros(250)))
+        );
+        assert_eq!(parse_schedstat("12"), None);
+    }
+
+    #[test]
     fn a_short_line_is_rejected() {
         assert_eq!(parse_cpu_ticks("1 (x) S 0 1"), None);
     }
@@ -179,14 +312,17 @@ mod tests {
             t,
             SystemTicks {
                 total: 1000,
-                steal: 32
+                steal: 32,
+                idle: 810,
             }
         );
         let later = SystemTicks {
             total: 1200,
             steal: 42,
+            idle: 830,
         };
         assert_eq!(later.steal_percent_since(t), 5.0);
+        assert_eq!(later.idle_percent_since(t), 10.0);
     }
 
     #[test]

@@ -161,6 +161,16 @@ impl Workload {
     }
 }
 
+impl crate::load::Source for Workload {
+    fn next_request(&self, n: usize) -> Option<hyper::Request<http_body_util::Full<Bytes>>> {
+        Some(self.request(n))
+    }
+
+    fn succeeded(&self, reply: &Reply) -> bool {
+        Workload::succeeded(self, reply)
+    }
+}
+
 /// Verifies `Wechatpay-Signature` over the body; returns the `Wechatpay-Serial` used.
 fn verify_response_signature(reply: &Reply, tenants: &Tenants) -> anyhow::Result<String> {
     let header = |name: &str| -> anyhow::Result<&str> {

@@ -1,0 +1,221 @@
+//! The `POST /card/invoice/insert` scenario: a pool of prepared inserts
+//! (see [`crate::oa_setup`]), each sent once, so every accepted answer is a
+//! new card committed by kabao's group-commit writer before it answered.
+//! The load stops at the deadline or when the pool is used up, whichever
+//! comes first; it never sends a body twice.
+
+use crate::http::{self, Connection, Reply};
+use crate::load::Source;
+use crate::oa_setup::{OaWorld, PreparedInsert, MERCHANT_APPID};
+use anyhow::{ensure, Context as _};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::HeaderValue;
+use hyper::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Label of the endpoint in the report.
+pub const LABEL: &str = "POST /card/invoice/insert";
+
+/// Cards read back through the control API after each measured run.
+pub const READ_BACK: usize = 16;
+
+/// A pool of prepared insert bodies, each handed out once.
+pub struct InsertLoad {
+    path: String,
+    host: HeaderValue,
+    bodies: Vec<Bytes>,
+    next: AtomicUsize,
+    codes: Mutex<Vec<String>>,
+}
+
+/// The part of an insert answer the load checks.
+#[derive(Deserialize)]
+struct Answer {
+    errcode: i64,
+    #[serde(default)]
+    code: Option<String>,
+}
+
+impl InsertLoad {
+    /// A pool of `inserts`, sent with the platform's token.
+    pub fn new(world: &OaWorld, inserts: &[PreparedInsert]) -> Self {
+        Self {
+            path: format!("/card/invoice/insert?access_token={}", world.platform_token),
+            host: world.host.clone(),
+            bodies: inserts.iter().map(|p| p.body.clone()).collect(),
+            next: AtomicUsize::new(0),
+            codes: Mutex::new(Vec::with_capacity(inserts.len())),
+        }
+    }
+
+    /// How many inserts the pool holds.
+    pub fn len(&self) -> usize {
+        self.bodies.len()
+    }
+
+    /// Whether the pool is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bodies.is_empty()
+    }
+
+    /// How many bodies were handed out.
+    pub fn sent(&self) -> usize {
+        self.next.load(Ordering::Relaxed).min(self.bodies.len())
+    }
+
+    /// The card codes of the accepted inserts, in the order their answers came.
+    pub fn take_codes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.codes.lock().expect("not poisoned"))
+    }
+}
+
+impl Source for InsertLoad {
+    fn next_request(&self, _n: usize) -> Option<hyper::Request<Full<Bytes>>> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        let body = self.bodies.get(i)?.clone();
+        Some(http::request(
+            Method::POST,
+            &self.host,
+            &self.path,
+            None,
+            body,
+        ))
+    }
+
+    /// HTTP 200, `errcode` 0 and a card code; the code is kept.
+    fn succeeded(&self, reply: &Reply) -> bool {
+        if reply.status != StatusCode::OK {
+            return false;
+        }
+        match serde_json::from_slice::<Answer>(&reply.body) {
+            Ok(Answer {
+                errcode: 0,
+                code: Some(code),
+            }) if !code.is_empty() => {
+                self.codes.lock().expect("not poisoned").push(code);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Inserts `probe` and checks the answer fully: errcode 0, a card code and
+/// the authorising user's openid; then sends the same body again and checks
+/// that the replay is answered with the same card (it is not counted
+/// anywhere); then reads the card back through the control API.
+pub async fn check_one(
+    addr: SocketAddr,
+    world: &OaWorld,
+    probe: &PreparedInsert,
+) -> anyhow::Result<String> {
+    let path = format!("/card/invoice/insert?access_token={}", world.platform_token);
+    let mut connection = Connection::open(addr).await?;
+    let first = post_json(&mut connection, world, &path, probe.body.clone()).await?;
+    ensure!(
+        first["errcode"] == 0 && first["errmsg"] == "ok",
+        "{LABEL} refused a prepared insert: {first}"
+    );
+    let code = first["code"]
+        .as_str()
+        .filter(|c| !c.is_empty())
+        .with_context(|| format!("no card code in {first}"))?
+        .to_owned();
+    ensure!(
+        first["openid"] == probe.openid.as_str(),
+        "the card went to {} instead of the authorising user {}",
+        first["openid"],
+        probe.openid
+    );
+    let replay = post_json(&mut connection, world, &path, probe.body.clone()).await?;
+    ensure!(
+        replay["errcode"] == 0 && replay["code"] == code.as_str(),
+        "an exact replay was not answered with the first card {code}: {replay}"
+    );
+    let card = read_card(addr, world, &code).await?;
+    ensure!(
+        card["order_id"] == probe.order_id.as_str() && card["openid"] == probe.openid.as_str(),
+        "card {code} as the control API shows it is not the one inserted: {card}"
+    );
+    Ok(format!(
+        "errcode 0 with card code {code} for the authorising user; an exact replay was \
+         answered with the same code; the card read back through the control API with its \
+         order and owner"
+    ))
+}
+
+/// POSTs `body` to `path` and parses the HTTP 200 answer.
+async fn post_json(
+    connection: &mut Connection,
+    world: &OaWorld,
+    path: &str,
+    body: Bytes,
+) -> anyhow::Result<Value> {
+    let request = http::request(Method::POST, &world.host, path, None, body);
+    let reply = connection.send(request).await?;
+    ensure!(
+        reply.status == StatusCode::OK,
+        "{LABEL} answered {}: {}",
+        reply.status,
+        reply.snippet(300)
+    );
+    serde_json::from_slice(&reply.body).context("the insert answer is not JSON")
+}
+
+/// `GET /_kabao/api/cards/{code}`.
+async fn read_card(addr: SocketAddr, world: &OaWorld, code: &str) -> anyhow::Result<Value> {
+    let request = http::request(
+        Method::GET,
+        &world.host,
+        &format!("/_kabao/api/cards/{code}"),
+        Some(world.admin.clone()),
+        Bytes::new(),
+    );
+    let reply = Connection::open(addr).await?.send(request).await?;
+    ensure!(
+        reply.status == StatusCode::OK,
+        "card {code} of an accepted insert cannot be read back: {} {}",
+        reply.status,
+        reply.snippet(300)
+    );
+    serde_json::from_slice(&reply.body).context("the card is not JSON")
+}
+
+/// Checks that the accepted inserts' `codes` are all different (no answer
+/// was a replay) and reads [`READ_BACK`] of them, spread over the run, back
+/// from kabao's store. Returns a sentence for the report.
+pub async fn verify_codes(
+    addr: SocketAddr,
+    world: &OaWorld,
+    codes: &[String],
+) -> anyhow::Result<String> {
+    let mut sorted: Vec<&str> = codes.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    ensure!(
+        sorted.len() == codes.len(),
+        "{} accepted inserts answered only {} distinct card codes",
+        codes.len(),
+        sorted.len()
+    );
+    let step = (codes.len() / READ_BACK).max(1);
+    let mut read = 0;
+    for code in codes.iter().step_by(step).take(READ_BACK) {
+        let card = read_card(addr, world, code).await?;
+        ensure!(
+            card["appid"] == MERCHANT_APPID,
+            "card {code} is not the merchant's: {card}"
+        );
+        read += 1;
+    }
+    Ok(format!(
+        "{} accepted inserts, {} distinct card codes, {read} read back from the store",
+        codes.len(),
+        sorted.len()
+    ))
+}
