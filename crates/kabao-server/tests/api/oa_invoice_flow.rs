@@ -393,6 +393,31 @@ async fn reimbursement_moves_follow_the_lock_rules_and_the_platform_can_cancel()
         .collect();
     assert!(statuses.contains(&json!("INVOICE_REIMBURSE_CLOSURE")));
     assert!(statuses.contains(&json!("INVOICE_REIMBURSE_CANCEL")));
+    let pushed = |appid: &'static str| {
+        let app = &world.app;
+        async move {
+            let path = format!("/event-pushes?appid={appid}&event=update_invoice_status");
+            let (_, list) = app.admin_get(&path).await;
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["fields"]["status"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let merchant = pushed(MERCHANT).await;
+    assert_eq!(
+        merchant.len(),
+        3,
+        "lock, closure and the platform's cancel: {merchant:?}"
+    );
+    assert!(merchant.contains(&"INVOICE_REIMBURSE_CANCEL".to_owned()));
+    let platform = pushed(PLATFORM).await;
+    assert_eq!(
+        platform.len(),
+        2,
+        "the reimburser's lock and closure also reach the platform: {platform:?}"
+    );
 }
 
 #[tokio::test]
@@ -417,6 +442,20 @@ async fn the_user_can_delete_a_card_from_the_card_package() {
         world.cards_of(&world.alice).await[0]["card_status"],
         "DELETE"
     );
+    let (_, pushes) = world
+        .app
+        .admin_get(&format!(
+            "/event-pushes?appid={PLATFORM}&event=user_del_card"
+        ))
+        .await;
+    let pushes = pushes.as_array().unwrap();
+    assert_eq!(
+        pushes.len(),
+        1,
+        "one user_del_card to the platform: {pushes:?}"
+    );
+    assert_eq!(pushes[0]["fields"]["user_card_code"], code);
+    assert_eq!(pushes[0]["from_openid"], world.alice.as_str());
 }
 
 #[tokio::test]
@@ -426,7 +465,7 @@ async fn concurrent_authorisations_all_succeed() {
     for order in &orders {
         assert_eq!(world.open_order(order, 0).await["errcode"], 0);
     }
-    let answers = futures_join(
+    let answers = futures_util::future::join_all(
         orders
             .iter()
             .map(|o| world.authorize(MERCHANT, o, &world.alice, json!({}))),
@@ -438,32 +477,4 @@ async fn concurrent_authorisations_all_succeed() {
             "no authorisation fails under concurrency: {body}"
         );
     }
-}
-
-async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.collect();
-    let mut out = Vec::new();
-    let mut pinned: Vec<_> = handles.into_iter().map(Box::pin).collect();
-    // Poll all at once so the requests overlap.
-    let all = std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, f) in pinned.iter_mut().enumerate() {
-            if out.len() <= i {
-                out.resize_with(i + 1, || None);
-            }
-            if out[i].is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => out[i] = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    });
-    all.await;
-    out.into_iter().map(Option::unwrap).collect()
 }

@@ -22,6 +22,29 @@ const PYTHON_PACKAGES: &[&str] = &["wechatpayv3==2.0.4", "wechatpy==1.8.18", "cr
 /// list makes a new one. Tests run as parallel processes, so each builds in
 /// a folder of its own and renames it into place; the first rename wins and
 /// a loser throws its copy away.
+/// Runs `tests/interop/<script>` with the interop venv's Python and `args`
+/// as its one JSON argument; returns the JSON it prints (panics with its
+/// stderr if it fails).
+async fn run_script(script: &'static str, args: Value) -> Value {
+    let python = tokio::task::spawn_blocking(interop_python).await.unwrap();
+    let path = format!("{}/tests/interop/{script}", env!("CARGO_MANIFEST_DIR"));
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(python)
+            .arg(path)
+            .arg(args.to_string())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn interop_python() -> PathBuf {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
     let name: String = PYTHON_PACKAGES
@@ -81,7 +104,6 @@ fn interop_python() -> PathBuf {
 
 #[tokio::test]
 async fn wechatpayv3_downloads_certificates_and_verifies_kabao() {
-    let python = tokio::task::spawn_blocking(interop_python).await.unwrap();
     let app = spawn_app().await;
     let m = app.merchant("1900000601", json!({})).await;
     let key_file = app.dir.path().join("apiclient_key.pem");
@@ -110,25 +132,7 @@ async fn wechatpayv3_downloads_certificates_and_verifies_kabao() {
         "public_key_id": platform["public_key_id"],
         "other_public_key_pem": other,
     });
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/interop/wechatpayv3_client.py"
-    );
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(args.to_string())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "wechatpayv3 script failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = run_script("wechatpayv3_client.py", args).await;
     let kabao_serial = platform["serial_no"].as_str().unwrap();
 
     assert_eq!(result["cert_mode_status"], 200, "{result}");

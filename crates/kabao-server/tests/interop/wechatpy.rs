@@ -2,10 +2,9 @@
 //! Account invoice flow against kabao: platform, merchant, the user's
 //! authorisation, inserts, PDFs, red letter, reimbursement and a refusal.
 
-use super::interop_python;
+use super::run_script;
 use crate::helpers::*;
 use serde_json::{json, Value};
-use std::process::Command;
 
 const PLATFORM: &str = "wxa1b2c3d4e5f60001";
 const MERCHANT: &str = "wxa1b2c3d4e5f60002";
@@ -26,7 +25,6 @@ async fn provision_app(app: &TestApp, appid: &str, role: &str, name: &str) -> Va
 
 #[tokio::test]
 async fn wechatpy_runs_the_official_account_invoice_flow() {
-    let python = tokio::task::spawn_blocking(interop_python).await.unwrap();
     let app = spawn_app().await;
     let platform = provision_app(&app, PLATFORM, "invoicing_platform", "开票平台").await;
     let merchant = provision_app(&app, MERCHANT, "merchant", "灌哥咖啡").await;
@@ -47,25 +45,7 @@ async fn wechatpy_runs_the_official_account_invoice_flow() {
         "reimburser": reimburser,
         "openid": OPENID,
     });
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/interop/wechatpy_invoice.py"
-    );
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(args.to_string())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "wechatpy script failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = run_script("wechatpy_invoice.py", args).await;
 
     // Platform: a stable s_pappid inside the real link, a template, PDFs.
     let s_pappid = r["s_pappid"].as_str().unwrap();

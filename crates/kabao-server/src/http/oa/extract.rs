@@ -73,35 +73,32 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for OaJson<T> {
     type Rejection = OaError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, OaError> {
-        let limit = state.settings.max_body_bytes;
-        let bytes = axum::body::to_bytes(req.into_body(), limit)
-            .await
-            .map_err(|_| {
-                OaError::with_detail(
-                    OaErrcode::DataFormatError,
-                    format!("request body exceeds {limit} bytes"),
-                )
-            })?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(OaError::new(OaErrcode::EmptyPostData));
-        }
+        let bytes = read_body(req, state).await?;
         parse_json(&bytes).map(OaJson)
     }
 }
 
+/// The request body within the size limit (47001 beyond it), never blank
+/// (44002).
+async fn read_body(req: Request, state: &AppState) -> Result<bytes::Bytes, OaError> {
+    let limit = state.settings.max_body_bytes;
+    let bytes = axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|_| {
+            OaError::with_detail(
+                OaErrcode::DataFormatError,
+                format!("request body exceeds {limit} bytes"),
+            )
+        })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(OaError::new(OaErrcode::EmptyPostData));
+    }
+    Ok(bytes)
+}
+
 /// Parses JSON, naming the field path on failure (47001).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, OaError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let detail = if path == "." || path.is_empty() {
-            inner.to_string()
-        } else {
-            format!("field {path}: {inner}")
-        };
-        OaError::with_detail(OaErrcode::DataFormatError, detail)
-    })
+    parse(bytes, "", OaErrcode::DataFormatError)
 }
 
 /// An invoice-family JSON body: like [`OaJson`], but a required field that
@@ -120,18 +117,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for InvoiceJson<T> {
     type Rejection = OaError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, OaError> {
-        let limit = state.settings.max_body_bytes;
-        let raw = axum::body::to_bytes(req.into_body(), limit)
-            .await
-            .map_err(|_| {
-                OaError::with_detail(
-                    OaErrcode::DataFormatError,
-                    format!("request body exceeds {limit} bytes"),
-                )
-            })?;
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            return Err(OaError::new(OaErrcode::EmptyPostData));
-        }
+        let raw = read_body(req, state).await?;
         let value = parse_invoice_json(&raw)?;
         Ok(Self { value, raw })
     }
@@ -140,7 +126,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for InvoiceJson<T> {
 /// Parses an invoice-family body: missing or `null` required fields → 72031,
 /// anything else that does not fit → 47001, both naming the field.
 pub fn parse_invoice_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, OaError> {
-    parse_invoice_json_at(bytes, "")
+    parse(bytes, "", OaErrcode::InvalidParams)
 }
 
 /// [`parse_invoice_json`] for a nested object, naming fields under `prefix`.
@@ -148,34 +134,40 @@ pub fn parse_invoice_json_at<T: DeserializeOwned>(
     bytes: &[u8],
     prefix: &str,
 ) -> Result<T, OaError> {
+    parse(bytes, prefix, OaErrcode::InvalidParams)
+}
+
+/// Parses JSON naming the failing field under `prefix`: a missing or `null`
+/// required field is answered with `missing`, anything else with 47001.
+fn parse<T: DeserializeOwned>(
+    bytes: &[u8],
+    prefix: &str,
+    missing: OaErrcode,
+) -> Result<T, OaError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
-        let path = [prefix, path.as_str()]
-            .into_iter()
-            .filter(|p| !p.is_empty() && *p != ".")
-            .collect::<Vec<_>>()
-            .join(".");
-        let at = |field: &str| {
-            [path.as_str(), field]
-                .into_iter()
-                .filter(|p| !p.is_empty())
+        let join = |parts: &[&str]| {
+            parts
+                .iter()
+                .filter(|p| !p.is_empty() && **p != ".")
+                .copied()
                 .collect::<Vec<_>>()
                 .join(".")
         };
-        if let Some(rest) = message.strip_prefix("missing field `") {
-            let field = rest.split('`').next().unwrap_or_default();
-            return OaError::with_detail(
-                OaErrcode::InvalidParams,
-                format!("{} is missing", at(field)),
-            );
-        }
-        if message.starts_with("invalid type: null") {
-            return OaError::with_detail(
-                OaErrcode::InvalidParams,
-                format!("{} is missing", at("")),
-            );
+        let path = join(&[prefix, &path]);
+        if missing != OaErrcode::DataFormatError {
+            if let Some(rest) = message.strip_prefix("missing field `") {
+                let field = rest.split('`').next().unwrap_or_default();
+                return OaError::with_detail(
+                    missing,
+                    format!("{} is missing", join(&[&path, field])),
+                );
+            }
+            if message.starts_with("invalid type: null") {
+                return OaError::with_detail(missing, format!("{path} is missing"));
+            }
         }
         let detail = if path.is_empty() {
             message

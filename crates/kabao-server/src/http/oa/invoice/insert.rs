@@ -27,27 +27,24 @@ pub async fn insert_invoice(
     let req = &body.value;
     let data = &req.card_ext.user_card.invoice_user_data;
     let warnings = check_invoice(data, state.settings.strict).map_err(refused)?;
-    let card = NewCard {
-        code: ids::card_code(),
-        kind: CardKind::Invoice,
-        card_id: req.card_id.clone(),
-        platform_appid: caller.app.appid.to_string(),
-        appid: req.appid.clone(),
-        order_id: req.order_id.clone(),
-        encrypt_code: ids::encrypt_code(),
+    let content = Content {
         billing_code: data.billing_code.clone(),
         billing_no: data.billing_no.clone(),
         fee: data.fee,
         title: data.title.clone(),
         billing_time: data.billing_time,
-        user_data: serde_json::to_value(data).map_err(OaError::system)?,
         s_pdf_media_id: data.s_pdf_media_id.clone(),
         s_trip_pdf_media_id: data.s_trip_pdf_media_id.clone().filter(|s| !s.is_empty()),
-        request_hash: hex::encode(digest(&SHA256, &body.raw)),
+        user_data: serde_json::to_value(data).map_err(OaError::system)?,
         warnings,
-        now: state.clock.now(),
     };
-    insert(&state, card).await
+    let target = Target {
+        kind: CardKind::Invoice,
+        card_id: &req.card_id,
+        appid: &req.appid,
+        order_id: &req.order_id,
+    };
+    insert(&state, &caller, target, &body.raw, content).await
 }
 
 /// Inserts a fiscal bill card. The bill fields may sit in
@@ -66,27 +63,24 @@ pub async fn insert_bill(
     };
     let data: BillUserData = parse_value(fields, prefix)?;
     let warnings = check_bill(&data, state.settings.strict).map_err(refused)?;
-    let card = NewCard {
-        code: ids::card_code(),
-        kind: CardKind::FiscalBill,
-        card_id: req.card_id.clone(),
-        platform_appid: caller.app.appid.to_string(),
-        appid: req.appid.clone(),
-        order_id: req.order_id.clone(),
-        encrypt_code: ids::encrypt_code(),
+    let content = Content {
         billing_code: data.billing_code.clone(),
         billing_no: data.billing_no.clone(),
         fee: data.fee,
         title: data.title.clone(),
         billing_time: data.billing_time,
-        user_data: serde_json::to_value(&data).map_err(OaError::system)?,
         s_pdf_media_id: data.s_pdf_media_id.clone(),
         s_trip_pdf_media_id: None,
-        request_hash: hex::encode(digest(&SHA256, &body.raw)),
+        user_data: serde_json::to_value(&data).map_err(OaError::system)?,
         warnings,
-        now: state.clock.now(),
     };
-    insert(&state, card).await
+    let target = Target {
+        kind: CardKind::FiscalBill,
+        card_id: &req.card_id,
+        appid: &req.appid,
+        order_id: &req.order_id,
+    };
+    insert(&state, &caller, target, &body.raw, content).await
 }
 
 fn parse_value<T: serde::de::DeserializeOwned>(
@@ -97,7 +91,54 @@ fn parse_value<T: serde::de::DeserializeOwned>(
     crate::http::oa::extract::parse_invoice_json_at(&bytes, prefix)
 }
 
-async fn insert(state: &AppState, card: NewCard) -> Result<Response, OaError> {
+/// Which card an insert asks for: the request's envelope.
+struct Target<'a> {
+    kind: CardKind,
+    card_id: &'a str,
+    appid: &'a str,
+    order_id: &'a str,
+}
+
+/// What the card holds, taken from the checked body.
+struct Content {
+    billing_code: String,
+    billing_no: String,
+    fee: i64,
+    title: String,
+    billing_time: i64,
+    s_pdf_media_id: String,
+    s_trip_pdf_media_id: Option<String>,
+    user_data: serde_json::Value,
+    warnings: Vec<String>,
+}
+
+async fn insert(
+    state: &AppState,
+    caller: &OaCaller,
+    target: Target<'_>,
+    raw: &[u8],
+    content: Content,
+) -> Result<Response, OaError> {
+    let card = NewCard {
+        code: ids::card_code(),
+        kind: target.kind,
+        card_id: target.card_id.to_owned(),
+        platform_appid: caller.app.appid.to_string(),
+        appid: target.appid.to_owned(),
+        order_id: target.order_id.to_owned(),
+        encrypt_code: ids::encrypt_code(),
+        billing_code: content.billing_code,
+        billing_no: content.billing_no,
+        fee: content.fee,
+        title: content.title,
+        billing_time: content.billing_time,
+        user_data: content.user_data,
+        s_pdf_media_id: content.s_pdf_media_id,
+        s_trip_pdf_media_id: content.s_trip_pdf_media_id,
+        request_hash: hex::encode(digest(&SHA256, raw)),
+        warnings: content.warnings,
+        now: state.clock.now(),
+    };
     if card.appid.trim().is_empty() {
         return Err(OaError::with_detail(
             OaErrcode::InvalidParams,
