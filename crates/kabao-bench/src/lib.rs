@@ -104,8 +104,7 @@ pub struct Args {
     /// Setup chains (setpdf, getauthurl, authorisation) in flight while preparing inserts.
     #[arg(long, default_value_t = 48)]
     pub setup_concurrency: usize,
-    /// Of those, authorisations in flight at once (kabao refuses concurrent
-    /// ones with HTTP 500 `database is locked`, which the bench retries).
+    /// Of those, authorisations in flight at once.
     #[arg(long, default_value_t = 4)]
     pub authorize_concurrency: usize,
 }

@@ -410,12 +410,10 @@ impl OaWorld {
 
     /// The user's authorisation of `order_id` through the control API.
     ///
-    /// kabao answers HTTP 500 when SQLite refuses the authorisation's
-    /// transaction with `database is locked` (it reads the order, then
-    /// writes, in a deferred transaction that another writer can overtake),
-    /// so a 500 is sent again, up to [`AUTHORIZE_ATTEMPTS`] times, and
-    /// counted. A 409 "already authorised" after such a retry means the
-    /// failed attempt was committed after all.
+    /// An HTTP 500 (the store failing) is sent again, up to
+    /// [`AUTHORIZE_ATTEMPTS`] times, and counted in the report, where it
+    /// should read 0. A 409 "already authorised" after such a retry means
+    /// the failed attempt was committed after all.
     async fn authorize(
         &self,
         caller: &mut Caller,

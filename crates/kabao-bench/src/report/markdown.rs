@@ -265,11 +265,9 @@ impl Report {
              up to {} for the warm-up (which ends after {} s or when they are used up) and {} \
              for the measured period. Authorisations queue event pushes (the merchant has no \
              push URL), which kabao works off in the background, so the load starts only once \
-             kabao has used under 5% of a CPU for two 250 ms windows in a row. kabao answers \
-             some concurrent authorisations with HTTP 500 (`database is locked`: the \
-             authorisation reads the order and then writes in one deferred SQLite transaction, \
-             which another writer can overtake); the bench sends those again and counts \
-             them.\n",
+             kabao has used under 5% of a CPU for two 250 ms windows in a row. An \
+             authorisation answered with HTTP 500 would be sent again and counted in the \
+             table above.\n",
             self.settings.setup_concurrency,
             self.settings.authorize_concurrency,
             crate::oa_setup::USERS,
