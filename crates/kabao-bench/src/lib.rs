@@ -95,7 +95,7 @@ pub struct Args {
     pub scenarios: Vec<Scenario>,
     /// Inserts prepared for each measured insert scenario; the measurement
     /// stops early (never fails) when they are used up before --duration-secs.
-    #[arg(long, default_value_t = 40_000)]
+    #[arg(long, default_value_t = 100_000)]
     pub insert_orders: usize,
     /// Inserts prepared for each insert warm-up, which ends after
     /// --warmup-secs or when they are used up.
