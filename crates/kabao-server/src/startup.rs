@@ -170,6 +170,8 @@ impl Application {
             settings,
             callers: Default::default(),
             push_notifier: Default::default(),
+            callback_wakeup: Default::default(),
+            fapiao_wakeup: Default::default(),
         };
         Ok(Self {
             listener,

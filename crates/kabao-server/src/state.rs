@@ -60,4 +60,8 @@ pub struct AppState {
     pub callers: Arc<CallerCache>,
     /// Wakes the event-push worker when a push was just enqueued.
     pub push_notifier: crate::worker::PushNotifier,
+    /// Wakes the APIv3 callback worker when a callback was just enqueued.
+    pub callback_wakeup: Arc<tokio::sync::Notify>,
+    /// Wakes the fapiao worker when an asynchronous step was just scheduled.
+    pub fapiao_wakeup: Arc<tokio::sync::Notify>,
 }

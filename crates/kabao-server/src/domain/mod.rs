@@ -1,5 +1,6 @@
 //! Parsed, validated commands and the rules that act on them. Pure: no I/O.
 
+pub mod fapiao;
 pub mod field_error;
 pub mod ids;
 pub mod invoice;

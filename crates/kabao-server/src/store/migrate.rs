@@ -28,4 +28,9 @@ pub const SQLITE: &[Migration] = &[
         name: "0003_event_pushes.sql",
         sql: include_str!("../../migrations/sqlite/0003_event_pushes.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_fapiao.sql",
+        sql: include_str!("../../migrations/sqlite/0004_fapiao.sql"),
+    },
 ];

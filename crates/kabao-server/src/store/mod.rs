@@ -2,6 +2,10 @@
 //! (scale-out) through the same trait. Every method is one transaction; the
 //! store never sees HTTP.
 
+pub mod callback;
+pub mod fapiao;
+pub mod fapiao_cards;
+pub mod fapiao_setup;
 pub mod invoice;
 mod migrate;
 pub mod push;
@@ -42,7 +46,17 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything kabao persists. Implemented by [`SqliteStore`] (and, later,
 /// PostgreSQL); shared as `Arc<dyn Store>`.
 #[async_trait]
-pub trait Store: invoice::InvoiceStore + push::PushStore + Send + Sync + 'static {
+pub trait Store:
+    invoice::InvoiceStore
+    + push::PushStore
+    + callback::CallbackStore
+    + fapiao_setup::FapiaoSetupStore
+    + fapiao::FapiaoStore
+    + fapiao_cards::FapiaoCardStore
+    + Send
+    + Sync
+    + 'static
+{
     /// "sqlite" or "postgres", for logs and the health endpoint.
     fn backend(&self) -> &'static str;
     /// Round-trips to the database; used by the health endpoint.

@@ -3,6 +3,7 @@
 mod admin;
 mod demo;
 mod event_push;
+mod fapiao_world;
 mod helpers;
 mod logs;
 mod oa_invoice_flow;

@@ -2,8 +2,11 @@
 //! token: provisioning, the clock, and (as families land) the outcome
 //! controls. Its OpenAPI document is served at `/_kabao/api/openapi.json`.
 
+mod callbacks;
 mod clock;
 mod error;
+mod fapiao;
+mod fapiao_setup;
 mod invoices;
 mod pushes;
 mod tenants;
@@ -43,6 +46,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/clock", get(clock::get_clock).post(clock::move_clock))
         .merge(pushes::routes())
         .merge(invoices::routes())
+        .merge(fapiao_setup::routes())
+        .merge(fapiao::routes())
+        .merge(callbacks::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state, require_admin));
     Router::new()

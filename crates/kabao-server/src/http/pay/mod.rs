@@ -5,9 +5,10 @@
 mod certificates;
 mod error;
 mod extract;
+pub mod fapiao;
 pub mod signing;
 
-pub use error::PayError;
+pub use error::{pay_json, PayError, JSON_CONTENT_TYPE};
 pub use extract::SignedRequest;
 
 use crate::state::AppState;
@@ -22,6 +23,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/certificates",
             get(certificates::certificates).fallback(error::method_not_allowed),
         )
+        .merge(fapiao::routes())
         .fallback(error::unknown_api)
         .layer(middleware::from_fn_with_state(
             state,

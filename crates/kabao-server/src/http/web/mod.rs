@@ -2,6 +2,9 @@
 //! behind getauthurl's `auth_url`, and PDF downloads behind `pdf_url`.
 
 mod authorize;
+mod fapiao_file;
+mod fapiao_invite;
+mod fapiao_title;
 mod html;
 mod pdf;
 
@@ -17,4 +20,7 @@ pub fn routes() -> Router<AppState> {
             get(authorize::show).post(authorize::submit),
         )
         .route("/_kabao/media/pdf", get(pdf::download))
+        .merge(fapiao_title::routes())
+        .merge(fapiao_invite::routes())
+        .merge(fapiao_file::routes())
 }

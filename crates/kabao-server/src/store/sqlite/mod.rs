@@ -1,6 +1,11 @@
 //! The embedded SQLite store (WAL mode): the default, made at `./kabao.db`.
 
+mod callback;
 mod card_writer;
+mod fapiao;
+mod fapiao_cards;
+mod fapiao_jobs;
+mod fapiao_setup;
 mod invoice;
 mod push;
 mod tenants;

@@ -1,0 +1,30 @@
+//! `/v3/new-tax-control-fapiao/*`: WeChat Pay fapiao, for direct merchants
+//! and for service providers acting for sub-merchants (`sub_mchid`).
+//! Each area owns one module and its routes; the helpers shared by all of
+//! them (who a call acts for, body parsing, sensitive fields) live here.
+
+mod body;
+mod issuing;
+mod onboarding;
+mod party;
+mod self_issued;
+mod sensitive;
+mod setup;
+mod titles;
+
+pub use body::parse_body;
+pub use party::resolve_party;
+pub use sensitive::{decrypt_sensitive, encrypt_for_merchant};
+
+use crate::state::AppState;
+use axum::Router;
+
+/// Routes of the fapiao family, relative to `/v3`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(setup::routes())
+        .merge(titles::routes())
+        .merge(onboarding::routes())
+        .merge(issuing::routes())
+        .merge(self_issued::routes())
+}
