@@ -6,6 +6,7 @@
 //! `/card/invoice/insert` reach tens of thousands of accepted inserts per
 //! second on one SQLite file.
 
+use super::checkpointer::Checkpointer;
 use crate::domain::invoice::card::{
     CardReceipt, InsertOutcome, InsertRefusal, NewCard, CARD_NORMAL,
 };
@@ -22,6 +23,9 @@ const MAX_BATCH: usize = 512;
 
 /// Page cache of the writer's connection, in KiB.
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
+
+/// Size the WAL file is cut back to after it restarts, in bytes.
+const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
 
 /// Memory-mapped reads of the database file, in bytes.
 const WRITER_MMAP_BYTES: i64 = 256 * 1024 * 1024;
@@ -57,9 +61,10 @@ impl CardWriter {
         // The indexes on card codes are random-keyed: keep them in memory.
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
         conn.pragma_update(None, "mmap_size", WRITER_MMAP_BYTES)?;
-        // Checkpoints (and their fsync) run on the checkpointer thread, not
-        // inside an insert batch's commit.
+        // Checkpoints (and their fsync) run mostly on the checkpointer thread,
+        // not inside an insert batch's commit.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT_BYTES)?;
         let checkpointer = Checkpointer::start(path)?;
         let (jobs, queue) = mpsc::unbounded_channel();
         std::thread::Builder::new()
@@ -94,42 +99,7 @@ fn run(mut conn: Connection, mut queue: mpsc::UnboundedReceiver<Job>, checkpoint
         for (job, result) in batch.drain(..).zip(results) {
             let _ = job.reply.send(result);
         }
-        checkpointer.nudge();
-    }
-}
-
-/// Copies the WAL back into the database file on its own thread and
-/// connection, at most every [`Checkpointer::PAUSE`], after the writer has
-/// committed something. It stops when the writer thread ends.
-struct Checkpointer {
-    wake: std::sync::mpsc::SyncSender<()>,
-}
-
-impl Checkpointer {
-    /// Shortest time between two checkpoints.
-    const PAUSE: Duration = Duration::from_millis(100);
-
-    fn start(path: &Path) -> anyhow::Result<Self> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
-        std::thread::Builder::new()
-            .name("kabao-checkpoint".into())
-            .spawn(move || {
-                while woken.recv().is_ok() {
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-                    {
-                        tracing::warn!(error = %e, "WAL checkpoint failed");
-                    }
-                    std::thread::sleep(Self::PAUSE);
-                }
-            })?;
-        Ok(Self { wake })
-    }
-
-    /// Asks for a checkpoint soon; free when one is already asked for.
-    fn nudge(&self) {
-        let _ = self.wake.try_send(());
+        checkpointer.after_commit(&conn);
     }
 }
 

@@ -2,10 +2,12 @@
 
 mod callback;
 mod card_writer;
+mod checkpointer;
 mod fapiao;
 mod fapiao_cards;
 mod fapiao_jobs;
 mod fapiao_setup;
+mod fapiao_titles;
 mod invoice;
 mod push;
 mod tenants;
