@@ -102,6 +102,10 @@ struct ServeArgs {
     /// Allowed distance of an APIv3 request's timestamp from kabao's clock, in seconds.
     #[arg(long, env = "KABAO_SIGNATURE_WINDOW", default_value_t = 300)]
     signature_window_secs: i64,
+    /// Multiplies every gap of the APIv3 callback retry schedule (0.001
+    /// turns 15 s into 15 ms); for tests.
+    #[arg(long, env = "KABAO_CALLBACK_TIME_SCALE", default_value_t = 1.0, value_parser = parse_time_scale)]
+    callback_time_scale: f64,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "KABAO_LOG_JSON")]
     log_json: bool,
@@ -231,6 +235,15 @@ struct SignArgs {
     url: String,
 }
 
+/// A callback time scale: a finite number from 0 up.
+fn parse_time_scale(value: &str) -> Result<f64, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .ok_or_else(|| format!("{value} is not a number from 0 up (1 = the real schedule)"))
+}
+
 fn read(path: &std::path::Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
@@ -274,6 +287,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             public_url: args.public_url,
             token_daily_limit: args.token_daily_limit,
             signature_window_secs: args.signature_window_secs,
+            callback_time_scale: args.callback_time_scale,
             ..Settings::default()
         },
         program: std::env::args().next().unwrap_or_else(|| "kabao".into()),

@@ -211,8 +211,17 @@ impl Application {
             self.state.clock.clone(),
             self.state.push_notifier.clone(),
         );
+        let fapiao = crate::worker::FapiaoWorker::spawn(
+            self.state.store.clone(),
+            self.state.clock.clone(),
+            self.state.fapiao_wakeup.clone(),
+            self.state.callback_wakeup.clone(),
+        );
+        let callbacks = crate::worker::CallbackWorker::spawn(&self.state);
         let router = crate::http::router(self.state);
         server::serve(self.listener, router, self.tls, shutdown).await;
         pushes.stop().await;
+        callbacks.stop().await;
+        fapiao.stop().await;
     }
 }

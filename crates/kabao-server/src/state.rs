@@ -27,6 +27,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Whether kabao serves HTTPS (the scheme of links without `public_url`).
     pub tls: bool,
+    /// Multiplies every gap of the APIv3 callback retry schedule (0.001
+    /// turns 15 s into 15 ms), so tests see the whole schedule quickly.
+    pub callback_time_scale: f64,
 }
 
 impl Default for Settings {
@@ -39,6 +42,7 @@ impl Default for Settings {
             max_body_bytes: 1024 * 1024,
             public_url: None,
             tls: false,
+            callback_time_scale: 1.0,
         }
     }
 }

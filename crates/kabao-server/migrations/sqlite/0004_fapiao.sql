@@ -60,6 +60,7 @@ CREATE TABLE pay_orders (
     paid_at        INTEGER NOT NULL
 );
 CREATE INDEX pay_orders_by_owner ON pay_orders (mchid, paid_at);
+CREATE UNIQUE INDEX pay_orders_out_trade_no ON pay_orders (mchid, out_trade_no);
 
 -- Title requests (title-url) and what the user filled in (user-title).
 -- link_key: the unguessable key of the title page URL. title_json is NULL
@@ -140,6 +141,19 @@ CREATE TABLE fapiao_jobs (
     created_at      INTEGER NOT NULL
 );
 CREATE INDEX fapiao_jobs_due ON fapiao_jobs (due_at);
+CREATE INDEX fapiao_jobs_by_application ON fapiao_jobs (owner_mchid, fapiao_apply_id);
+
+-- How the issuing and reversal steps end (control API), per owner:
+-- fapiao_apply_id '' is the merchant's default, any other value one
+-- application (set before or after the issuing call). outcome_json is
+-- {"mode":"immediate"|"after_seconds"|"manual"|"fail", ...}.
+CREATE TABLE fapiao_outcomes (
+    owner_mchid     TEXT NOT NULL,
+    fapiao_apply_id TEXT NOT NULL,
+    outcome_json    TEXT NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    PRIMARY KEY (owner_mchid, fapiao_apply_id)
+);
 
 -- Uploaded self-issued fapiao files (upload-fapiao-file); bound once used.
 CREATE TABLE fapiao_media (
@@ -177,7 +191,9 @@ CREATE INDEX fapiao_invites_by_provider ON fapiao_invites (provider_mchid, opera
 -- its APIv3 key encrypts it. event_id is kept on every retry.
 -- status: pending, delivered, failed (schedule exhausted), no_url.
 -- next_attempt_at is in milliseconds of kabao's clock, so a compressed
--- retry schedule (time scale) can be sub-second.
+-- retry schedule (time scale) can be sub-second. duplicate_of: the row
+-- this one is an extra send of (same event_id; control API "duplicate").
+-- leased_until (ms): a worker is attempting it; released at every start.
 CREATE TABLE v3_callbacks (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id        TEXT NOT NULL,
@@ -192,7 +208,9 @@ CREATE TABLE v3_callbacks (
     round_start     INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
     delivered_at    INTEGER,
-    last_error      TEXT
+    last_error      TEXT,
+    duplicate_of    INTEGER REFERENCES v3_callbacks (id),
+    leased_until    INTEGER
 );
 CREATE INDEX v3_callbacks_due ON v3_callbacks (status, next_attempt_at);
 CREATE INDEX v3_callbacks_by_caller ON v3_callbacks (caller_mchid, id);

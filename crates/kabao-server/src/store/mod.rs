@@ -6,6 +6,7 @@ pub mod callback;
 pub mod fapiao;
 pub mod fapiao_cards;
 pub mod fapiao_setup;
+pub mod fapiao_titles;
 pub mod invoice;
 mod migrate;
 pub mod push;
@@ -51,6 +52,7 @@ pub trait Store:
     + push::PushStore
     + callback::CallbackStore
     + fapiao_setup::FapiaoSetupStore
+    + fapiao_titles::FapiaoTitleStore
     + fapiao::FapiaoStore
     + fapiao_cards::FapiaoCardStore
     + Send

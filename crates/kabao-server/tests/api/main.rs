@@ -3,6 +3,14 @@
 mod admin;
 mod demo;
 mod event_push;
+mod fapiao_callbacks;
+mod fapiao_issue;
+mod fapiao_onboarding;
+mod fapiao_outcome;
+mod fapiao_reverse;
+mod fapiao_self_issued;
+mod fapiao_setup;
+mod fapiao_titles;
 mod fapiao_world;
 mod helpers;
 mod logs;

@@ -2,6 +2,15 @@
 //! acts for, the states a fapiao and its card pass through, and the limits
 //! the reference documents. Pure: no I/O.
 
+pub mod face;
+pub mod numbers;
+pub mod outcome;
+pub mod pdf;
+pub mod request;
+pub mod rules;
+pub mod setup;
+pub mod tax;
+
 use serde::{Deserialize, Serialize};
 
 /// Most fapiao in one application (and in one insert-cards call).

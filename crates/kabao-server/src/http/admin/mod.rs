@@ -7,6 +7,7 @@ mod clock;
 mod error;
 mod fapiao;
 mod fapiao_setup;
+mod fapiao_titles;
 mod invoices;
 mod pushes;
 mod tenants;
@@ -49,6 +50,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(fapiao_setup::routes())
         .merge(fapiao::routes())
         .merge(callbacks::routes())
+        .merge(fapiao_titles::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state, require_admin));
     Router::new()

@@ -7,9 +7,11 @@ mod error;
 mod extract;
 pub mod fapiao;
 pub mod signing;
+mod upload;
 
 pub use error::{pay_json, PayError, JSON_CONTENT_TYPE};
 pub use extract::SignedRequest;
+pub use upload::{SignedUpload, UploadedFile};
 
 use crate::state::AppState;
 use axum::middleware;

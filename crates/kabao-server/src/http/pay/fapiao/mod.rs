@@ -10,9 +10,10 @@ mod party;
 mod self_issued;
 mod sensitive;
 mod setup;
-mod titles;
+pub(crate) mod titles;
 
 pub use body::parse_body;
+pub use issuing::{download_token_claims, fapiao_view, DownloadClaims, FAPIAO_FILE_PATH};
 pub use party::resolve_party;
 pub use sensitive::{decrypt_sensitive, encrypt_for_merchant};
 
