@@ -1,0 +1,62 @@
+//! pay_orders: paid WeChat Pay orders made through the control API.
+
+use crate::domain::fapiao::setup::PayOrder;
+use crate::store::StoreResult;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+const COLUMNS: &str =
+    "transaction_id, mchid, out_trade_no, appid, openid, amount, description, paid_at";
+
+fn from_row(row: &SqliteRow) -> Result<PayOrder, sqlx::Error> {
+    Ok(PayOrder {
+        transaction_id: row.try_get("transaction_id")?,
+        mchid: row.try_get("mchid")?,
+        out_trade_no: row.try_get("out_trade_no")?,
+        appid: row.try_get("appid")?,
+        openid: row.try_get("openid")?,
+        amount: row.try_get("amount")?,
+        description: row.try_get("description")?,
+        paid_at: row.try_get("paid_at")?,
+    })
+}
+
+pub(super) async fn create_pay_order(pool: &SqlitePool, order: &PayOrder) -> StoreResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO pay_orders ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(&order.transaction_id)
+    .bind(&order.mchid)
+    .bind(&order.out_trade_no)
+    .bind(&order.appid)
+    .bind(&order.openid)
+    .bind(order.amount)
+    .bind(&order.description)
+    .bind(order.paid_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn pay_order(
+    pool: &SqlitePool,
+    transaction_id: &str,
+) -> StoreResult<Option<PayOrder>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM pay_orders WHERE transaction_id = ?"
+    ))
+    .bind(transaction_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+pub(super) async fn pay_orders(pool: &SqlitePool, mchid: &str) -> StoreResult<Vec<PayOrder>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM pay_orders WHERE mchid = ? ORDER BY paid_at DESC, transaction_id DESC"
+    ))
+    .bind(mchid)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
