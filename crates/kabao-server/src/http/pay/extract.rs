@@ -8,6 +8,7 @@ use crate::keyring::MerchantEntry;
 use crate::state::AppState;
 use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use bytes::Bytes;
 use kabao_protocol::apiv3::rfc3339_cst;
 use kabao_protocol::auth::AuthorizationHeader;
@@ -29,46 +30,7 @@ impl FromRequest<AppState> for SignedRequest {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PayError> {
         let (parts, body) = req.into_parts();
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| PayError::sign("the Authorization header is missing; sign the request with WECHATPAY2-SHA256-RSA2048"))?
-            .to_str()
-            .map_err(|_| PayError::sign("the Authorization header is not ASCII"))?;
-        let auth = AuthorizationHeader::parse(header)
-            .map_err(|e| PayError::sign(format!("the Authorization header is malformed: {e}")))?;
-        let merchant = state.keyring.merchant(&auth.mchid).await?.ok_or_else(|| {
-            PayError::sign(format!(
-                "mchid {} is not a merchant registered with kabao",
-                auth.mchid
-            ))
-        })?;
-        let serial = SerialNo::normalise(&auth.serial_no).ok_or_else(|| {
-            PayError::sign(format!("serial_no {} is not hexadecimal", auth.serial_no))
-        })?;
-        let key = merchant.key(&serial).ok_or_else(|| {
-            PayError::sign(format!(
-                "serial_no {} is not an API certificate of merchant {}",
-                auth.serial_no, auth.mchid
-            ))
-        })?;
-        let now = state.clock.now();
-        if let Some(not_after) = key.not_after {
-            if now >= not_after {
-                return Err(PayError::sign(format!(
-                    "the API certificate {serial} expired at {}",
-                    rfc3339_cst(not_after)
-                )));
-            }
-        }
-        let timestamp = auth.timestamp_secs();
-        let window = state.settings.signature_window_secs;
-        if (now - timestamp).abs() >= window {
-            return Err(PayError::sign(format!(
-                "timestamp {timestamp} is {} s away from kabao's clock ({now}); a request must be signed within {window} s",
-                (now - timestamp).abs()
-            )));
-        }
+        let caller = authenticate(state, &parts).await?;
         let limit = state.settings.max_body_bytes;
         let body = axum::body::to_bytes(body, limit).await.map_err(|_| {
             PayError::param(
@@ -77,6 +39,96 @@ impl FromRequest<AppState> for SignedRequest {
                 format!("the request body exceeds {limit} bytes"),
             )
         })?;
+        caller.verify(&parts, &body)?;
+        Ok(Self {
+            merchant: caller.merchant,
+            auth: caller.auth,
+            body,
+        })
+    }
+}
+
+/// A caller whose `Authorization` header names a known merchant, a live API
+/// certificate and a fresh timestamp; the signature itself is checked by
+/// [`AuthenticatedCaller::verify`] once the signed bytes are known (the JSON
+/// body, or the `meta` part of an upload).
+pub(super) struct AuthenticatedCaller {
+    /// The merchant the header names.
+    pub merchant: Arc<MerchantEntry>,
+    /// The parsed header.
+    pub auth: AuthorizationHeader,
+    /// The API certificate serial, normalised.
+    serial: SerialNo,
+    /// Which of `merchant.keys` that certificate is.
+    key_index: usize,
+}
+
+/// Checks everything about the `Authorization` header except the signature
+/// (401 SIGN_ERROR naming what is wrong).
+pub(super) async fn authenticate(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<AuthenticatedCaller, PayError> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .ok_or_else(|| PayError::sign("the Authorization header is missing; sign the request with WECHATPAY2-SHA256-RSA2048"))?
+        .to_str()
+        .map_err(|_| PayError::sign("the Authorization header is not ASCII"))?;
+    let auth = AuthorizationHeader::parse(header)
+        .map_err(|e| PayError::sign(format!("the Authorization header is malformed: {e}")))?;
+    let merchant = state.keyring.merchant(&auth.mchid).await?.ok_or_else(|| {
+        PayError::sign(format!(
+            "mchid {} is not a merchant registered with kabao",
+            auth.mchid
+        ))
+    })?;
+    let serial = SerialNo::normalise(&auth.serial_no).ok_or_else(|| {
+        PayError::sign(format!("serial_no {} is not hexadecimal", auth.serial_no))
+    })?;
+    let key_index = merchant
+        .keys
+        .iter()
+        .position(|k| k.serial_no == serial)
+        .ok_or_else(|| {
+            PayError::sign(format!(
+                "serial_no {} is not an API certificate of merchant {}",
+                auth.serial_no, auth.mchid
+            ))
+        })?;
+    let key = &merchant.keys[key_index];
+    let now = state.clock.now();
+    if let Some(not_after) = key.not_after {
+        if now >= not_after {
+            return Err(PayError::sign(format!(
+                "the API certificate {serial} expired at {}",
+                rfc3339_cst(not_after)
+            )));
+        }
+    }
+    let timestamp = auth.timestamp_secs();
+    let window = state.settings.signature_window_secs;
+    if (now - timestamp).abs() >= window {
+        return Err(PayError::sign(format!(
+            "timestamp {timestamp} is {} s away from kabao's clock ({now}); a request must be signed within {window} s",
+            (now - timestamp).abs()
+        )));
+    }
+    Ok(AuthenticatedCaller {
+        merchant,
+        auth,
+        serial,
+        key_index,
+    })
+}
+
+impl AuthenticatedCaller {
+    /// Verifies the signature over the request line of `parts` and
+    /// `signed_body`; a mismatch is 401 SIGN_ERROR showing the message
+    /// kabao checked.
+    pub(super) fn verify(&self, parts: &Parts, signed_body: &[u8]) -> Result<(), SignMismatch> {
+        let (auth, serial) = (&self.auth, &self.serial);
+        let key = &self.merchant.keys[self.key_index];
         let target = parts
             .extensions
             .get::<OriginalUri>()
@@ -87,7 +139,8 @@ impl FromRequest<AppState> for SignedRequest {
             .unwrap_or_else(|| "/".into());
         let method = parts.method.as_str();
         let verifies = |url: &str| {
-            let message = request_message(method, url, &auth.timestamp, &auth.nonce_str, &body);
+            let message =
+                request_message(method, url, &auth.timestamp, &auth.nonce_str, signed_body);
             key.public_key
                 .verify_sha256_b64(&message, &auth.signature)
                 .is_ok()
@@ -99,17 +152,24 @@ impl FromRequest<AppState> for SignedRequest {
             decoded != target.as_str() && verifies(&decoded)
         };
         if !verifies(&target) && !verifies_decoded() {
-            return Err(PayError::sign(format!(
+            return Err(SignMismatch(format!(
                 "the signature does not verify with API certificate {serial}; kabao checked the message \"{method}\\n{target}\\n{}\\n{}\\n<{} body bytes>\\n\"",
                 auth.timestamp,
                 auth.nonce_str,
-                body.len()
+                signed_body.len()
             )));
         }
-        Ok(Self {
-            merchant,
-            auth,
-            body,
-        })
+        Ok(())
+    }
+}
+
+/// A signature that does not verify, with the message kabao checked; it
+/// becomes 401 SIGN_ERROR.
+#[derive(Debug)]
+pub(super) struct SignMismatch(String);
+
+impl From<SignMismatch> for PayError {
+    fn from(e: SignMismatch) -> Self {
+        PayError::sign(e.0)
     }
 }
