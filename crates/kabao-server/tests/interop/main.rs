@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod wechatpayv3_fapiao;
 mod wechatpy;
 
 /// What the interop virtualenv holds: the SDK versions the protocol

@@ -1,7 +1,14 @@
 //! Scheduling the asynchronous steps of the fapiao state machine
 //! (`fapiao_jobs`), shared by every path that starts one: issuing,
-//! insert-cards and reversal. The fapiao worker runs due steps.
+//! insert-cards and reversal. The outcome set through the control API (per
+//! application, else the merchant's default, else immediate) decides when
+//! an ISSUE or REVERSE step (and the INSERT_CARD of a self-issued fapiao)
+//! runs and whether it fails; the card steps that follow an issue or a
+//! reversal run at once. The fapiao worker runs due steps.
 
+use super::corrupt;
+use crate::domain::fapiao::face::ApplicationKind;
+use crate::domain::fapiao::outcome::Outcome;
 use crate::domain::fapiao::JobAction;
 use sqlx::SqliteConnection;
 
@@ -20,22 +27,140 @@ pub(super) struct NewJob<'a> {
     pub now: i64,
 }
 
-/// Schedules `job` inside the caller's transaction, due at once.
+/// Schedules `job` inside the caller's transaction (after its application
+/// row is written), due and failing as the outcome in force says.
 pub(super) async fn schedule_job(
     conn: &mut SqliteConnection,
     job: &NewJob<'_>,
 ) -> sqlx::Result<()> {
+    let kind = application_kind(conn, job.owner_mchid, job.fapiao_apply_id).await?;
+    let outcome = if outcome_applies(kind, job.action) {
+        outcome_in_force(conn, job.owner_mchid, job.fapiao_apply_id).await?
+    } else {
+        Outcome::Immediate
+    };
+    let (due_at, fail) = plan(&outcome, kind, job.action, job.now);
     sqlx::query(
-        "INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at,
+           fail_code, fail_message, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(job.owner_mchid)
     .bind(job.fapiao_apply_id)
     .bind(job.fapiao_id)
     .bind(job.action.as_str())
-    .bind(job.now)
+    .bind(due_at)
+    .bind(fail.as_ref().map(|f| f.0.as_str()))
+    .bind(fail.as_ref().map(|f| f.1.as_str()))
     .bind(job.now)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Plans again, under the outcome now in force, the steps of one
+/// application that have not run; returns how many.
+pub(super) async fn replan_application_jobs(
+    conn: &mut SqliteConnection,
+    owner_mchid: &str,
+    fapiao_apply_id: &str,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let Some(kind) = application_kind(conn, owner_mchid, fapiao_apply_id).await? else {
+        return Ok(0);
+    };
+    let outcome = outcome_in_force(conn, owner_mchid, fapiao_apply_id).await?;
+    let jobs: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, action FROM fapiao_jobs WHERE owner_mchid = ? AND fapiao_apply_id = ?",
+    )
+    .bind(owner_mchid)
+    .bind(fapiao_apply_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut replanned = 0;
+    for (id, action) in jobs {
+        let Some(action) = JobAction::parse(&action) else {
+            continue;
+        };
+        if !outcome_applies(Some(kind), action) {
+            continue;
+        }
+        let (due_at, fail) = plan(&outcome, Some(kind), action, now);
+        sqlx::query(
+            "UPDATE fapiao_jobs SET due_at = ?, fail_code = ?, fail_message = ? WHERE id = ?",
+        )
+        .bind(due_at)
+        .bind(fail.as_ref().map(|f| f.0.as_str()))
+        .bind(fail.as_ref().map(|f| f.1.as_str()))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        replanned += 1;
+    }
+    Ok(replanned)
+}
+
+/// The outcome of an application: its own, else the owner's default, else
+/// immediate.
+pub(super) async fn outcome_in_force(
+    conn: &mut SqliteConnection,
+    owner_mchid: &str,
+    fapiao_apply_id: &str,
+) -> sqlx::Result<Outcome> {
+    let stored: Option<String> = sqlx::query_scalar(
+        "SELECT outcome_json FROM fapiao_outcomes
+         WHERE owner_mchid = ? AND fapiao_apply_id IN (?, '')
+         ORDER BY fapiao_apply_id = '' LIMIT 1",
+    )
+    .bind(owner_mchid)
+    .bind(fapiao_apply_id)
+    .fetch_optional(conn)
+    .await?;
+    match stored {
+        Some(json) => serde_json::from_str(&json).map_err(|e| corrupt("outcome_json", e)),
+        None => Ok(Outcome::Immediate),
+    }
+}
+
+async fn application_kind(
+    conn: &mut SqliteConnection,
+    owner_mchid: &str,
+    fapiao_apply_id: &str,
+) -> sqlx::Result<Option<ApplicationKind>> {
+    let kind: Option<String> = sqlx::query_scalar(
+        "SELECT kind FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?",
+    )
+    .bind(owner_mchid)
+    .bind(fapiao_apply_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(kind.as_deref().and_then(ApplicationKind::parse))
+}
+
+/// Issue and reverse steps follow the outcome; so does inserting a
+/// self-issued fapiao (its only step). Card steps after an issue or a
+/// reversal run at once.
+fn outcome_applies(kind: Option<ApplicationKind>, action: JobAction) -> bool {
+    match action {
+        JobAction::Issue | JobAction::Reverse => true,
+        JobAction::InsertCard => kind == Some(ApplicationKind::SelfIssued),
+        JobAction::DiscardCard => false,
+    }
+}
+
+/// When the step is due and the error it fails with: only 数电 issue and
+/// reverse steps can fail.
+fn plan(
+    outcome: &Outcome,
+    kind: Option<ApplicationKind>,
+    action: JobAction,
+    now: i64,
+) -> (Option<i64>, Option<(String, String)>) {
+    let (due_at, fail) = outcome.plan(now);
+    let can_fail = kind.is_some_and(ApplicationKind::is_digital)
+        && matches!(action, JobAction::Issue | JobAction::Reverse);
+    let fail = fail
+        .filter(|_| can_fail)
+        .map(|(code, message)| (code.to_owned(), message.to_owned()));
+    (due_at, fail)
 }

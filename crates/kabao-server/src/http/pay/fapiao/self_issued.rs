@@ -1,9 +1,0 @@
-//! Self-issued fapiao: upload-fapiao-file and insert-cards.
-
-use crate::state::AppState;
-use axum::Router;
-
-/// Routes of this area, relative to `/v3`.
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-}

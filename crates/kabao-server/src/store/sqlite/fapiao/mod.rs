@@ -1,0 +1,135 @@
+//! [`FapiaoStore`](crate::store::fapiao::FapiaoStore) in SQLite. Every
+//! method is one `BEGIN IMMEDIATE` transaction, so concurrent writers queue
+//! instead of failing on a read-to-write upgrade.
+
+mod control;
+mod create;
+mod events;
+mod read;
+mod reverse;
+mod steps;
+
+use super::SqliteStore;
+use crate::domain::fapiao::outcome::Outcome;
+use crate::store::fapiao::{
+    ApplicationRefusal, FapiaoCard, FapiaoStore, JobRun, NewApplication, PendingJob,
+    ReverseRefusal, ReverseTarget, StoredApplication,
+};
+use crate::store::StoreResult;
+use async_trait::async_trait;
+
+#[async_trait]
+impl FapiaoStore for SqliteStore {
+    async fn create_application(
+        &self,
+        application: &NewApplication,
+    ) -> StoreResult<Result<(), ApplicationRefusal>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let outcome = create::create(&mut tx, application).await?;
+        if outcome.is_ok() {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn application(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: &str,
+    ) -> StoreResult<Option<StoredApplication>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(read::application(&mut conn, owner_mchid, fapiao_apply_id).await?)
+    }
+
+    async fn request_reverse(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: &str,
+        reverse_reason: &str,
+        targets: &[ReverseTarget],
+        now: i64,
+    ) -> StoreResult<Result<(), ReverseRefusal>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let outcome = reverse::request_reverse(
+            &mut tx,
+            owner_mchid,
+            fapiao_apply_id,
+            reverse_reason,
+            targets,
+            now,
+        )
+        .await?;
+        if outcome.is_ok() {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    async fn run_next_fapiao_job(&self, now: i64) -> StoreResult<Option<JobRun>> {
+        // A plain read first, so an idle poll never takes the write lock.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= ? LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if due.is_none() {
+            return Ok(None);
+        }
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let ran = steps::run_next(&mut tx, now).await?;
+        if ran.is_some() {
+            tx.commit().await?;
+        }
+        Ok(ran)
+    }
+
+    async fn set_fapiao_outcome(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: Option<&str>,
+        outcome: &Outcome,
+        now: i64,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let replanned =
+            control::set_outcome(&mut tx, owner_mchid, fapiao_apply_id, outcome, now).await?;
+        tx.commit().await?;
+        Ok(replanned)
+    }
+
+    async fn fapiao_outcome(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: Option<&str>,
+    ) -> StoreResult<Option<Outcome>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(control::outcome(&mut conn, owner_mchid, fapiao_apply_id).await?)
+    }
+
+    async fn release_fapiao_jobs(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: &str,
+        now: i64,
+    ) -> StoreResult<u64> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let released = control::release(&mut tx, owner_mchid, fapiao_apply_id, now).await?;
+        tx.commit().await?;
+        Ok(released)
+    }
+
+    async fn pending_fapiao_jobs(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: &str,
+    ) -> StoreResult<Vec<PendingJob>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(read::pending_jobs(&mut conn, owner_mchid, fapiao_apply_id).await?)
+    }
+
+    async fn fapiao_cards_of(&self, openid: &str) -> StoreResult<Vec<FapiaoCard>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(read::cards_of(&mut conn, openid).await?)
+    }
+}
