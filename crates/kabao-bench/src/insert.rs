@@ -5,8 +5,12 @@
 //! comes first; it never sends a body twice.
 
 use crate::http::{self, Connection, Reply};
-use crate::load::Source;
-use crate::oa_setup::{OaWorld, PreparedInsert, MERCHANT_APPID};
+use crate::load::{self, Source};
+use crate::oa_setup::{self, OaWorld, PreparedInsert, MERCHANT_APPID};
+use crate::procstat::{self, TicksPerSecond};
+use crate::report::{InsertResult, InsertSetup};
+use crate::server::Kabao;
+use crate::Args;
 use anyhow::{ensure, Context as _};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -16,7 +20,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::sync::Mutex;
+use std::time::Duration;
 
 /// Label of the endpoint in the report.
 pub const LABEL: &str = "POST /card/invoice/insert";
@@ -218,4 +224,127 @@ pub async fn verify_codes(
         codes.len(),
         sorted.len()
     ))
+}
+
+/// The insert scenarios: at each connection count, prepares the inserts over HTTP (timed, not
+/// measured), waits for kabao to be idle, checks one insert fully, warms up,
+/// then measures until the deadline or until the prepared inserts are used up.
+pub async fn scenarios(
+    kabao: &Kabao,
+    ticks: TicksPerSecond,
+    args: &Args,
+) -> anyhow::Result<Vec<InsertResult>> {
+    let duration = Duration::from_secs(args.duration_secs);
+    let warmup = Duration::from_secs(args.warmup_secs);
+    let warmup_orders = if warmup.is_zero() {
+        0
+    } else {
+        args.insert_warmup_orders
+    };
+    let world = Arc::new(OaWorld::provision(kabao).await?);
+    let mut number = 0u64;
+    let mut results = Vec::new();
+    for &connections in &args.connections {
+        let count = 1 + warmup_orders + args.insert_orders;
+        eprintln!(
+            "{} {connections:>3} conn: preparing {count} inserts (setpdf, getauthurl, authorisation) with {} in flight",
+            LABEL,
+            args.setup_concurrency
+        );
+        let prepared = world
+            .prepare(
+                kabao.addr,
+                number,
+                count,
+                args.setup_concurrency,
+                args.authorize_concurrency,
+            )
+            .await
+            .map_err(|e| {
+                e.context(format!(
+                    "kabao's log ends with:\n{}",
+                    crate::log_tail(kabao, 20)
+                ))
+            })?;
+        number += count as u64;
+        let (idle_wait, idle) =
+            oa_setup::wait_until_idle(kabao.pid(), ticks, Duration::from_secs(300)).await?;
+        let setup = InsertSetup {
+            orders: count,
+            secs: prepared.elapsed.as_secs_f64(),
+            idle_wait_secs: idle_wait.as_secs_f64(),
+            idle_reached: idle,
+            authorize_retries: prepared.authorize_retries,
+        };
+        eprintln!(
+            "  prepared in {:.1} s ({:.0}/s, {} authorisations retried after HTTP 500); kabao idle after {:.1} s more{}",
+            setup.secs,
+            count as f64 / setup.secs.max(1e-9),
+            setup.authorize_retries,
+            setup.idle_wait_secs,
+            if idle { "" } else { " (not idle: measuring anyway)" }
+        );
+        let (probe, rest) = prepared
+            .inserts
+            .split_first()
+            .expect("at least one insert is prepared");
+        let check = check_one(kabao.addr, &world, probe).await?;
+        let (warm, measured) = rest.split_at(warmup_orders);
+
+        let warm_load = Arc::new(InsertLoad::new(&world, warm));
+        let warm_outcome = if warm_load.is_empty() {
+            load::Outcome::default()
+        } else {
+            load::run(kabao.addr, warm_load.clone(), connections, warmup).await
+        };
+
+        let pool = Arc::new(InsertLoad::new(&world, measured));
+        let machine_before = procstat::system_ticks();
+        let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
+        let self_before = procstat::process_cpu(std::process::id(), ticks)?;
+        let threads_before = procstat::threads_cpu(kabao.pid(), ticks)?;
+        let outcome = load::run(kabao.addr, pool.clone(), connections, duration).await;
+        let threads = procstat::threads_cpu_since(
+            &threads_before,
+            &procstat::threads_cpu(kabao.pid(), ticks)?,
+        );
+        let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
+        let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
+        let machine_after = procstat::system_ticks();
+        let steal = machine_after.steal_percent_since(machine_before);
+        let idle = machine_after.idle_percent_since(machine_before);
+        let memory = procstat::memory(kabao.pid())?;
+
+        let mut codes = warm_load.take_codes();
+        codes.extend(pool.take_codes());
+        let verified = verify_codes(kabao.addr, &world, &codes).await?;
+        let mut result = InsertResult::new(
+            connections,
+            pool.len(),
+            outcome,
+            [kabao_cpu, self_cpu],
+            steal,
+            memory,
+            setup,
+            warm_outcome,
+            check,
+            verified,
+        );
+        result.set_threads(&threads);
+        result.idle_percent = idle;
+        eprintln!(
+            "{:<26} {:>3} conn: {:>8.0} inserts/s over {:.1} s{}, p50 {:.2} ms, p99 {:.2} ms, kabao {:.1} µs CPU/insert, {} errors",
+            LABEL,
+            connections,
+            result.inserts_per_sec,
+            result.elapsed_secs,
+            if result.pool_ran_out { " (prepared inserts used up)" } else { "" },
+            result.latency.p50_us / 1000.0,
+            result.latency.p99_us / 1000.0,
+            result.kabao_cpu_per_insert_us,
+            result.errors + result.warmup_errors
+        );
+        results.push(result);
+    }
+    Ok(results)
 }

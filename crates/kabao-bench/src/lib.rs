@@ -4,110 +4,42 @@
 //! over HTTP before the load) at several connection counts, and writes
 //! requests/s, latency percentiles, kabao's CPU time per request and memory,
 //! next to the cost of one RSA verify + one RSA sign measured in the same
-//! run, to `BENCHMARKS.md`.
+//! run, to `BENCHMARKS.md`; and `POST /v3/new-tax-control-fapiao/fapiao-applications`
+//! (CPU per accepted application against the same floor, and the latency of
+//! `FAPIAO.ISSUED` callbacks to a receiver in the bench).
 //!
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
 
+pub mod cli;
 pub mod crypto_floor;
+pub mod fapiao;
+pub mod fapiao_callbacks;
+pub mod fapiao_load;
+pub mod fapiao_prepare;
+pub mod fapiao_world;
 pub mod http;
 pub mod insert;
 pub mod load;
 pub mod machine;
 pub mod oa_setup;
 pub mod procstat;
+pub mod receiver;
 pub mod report;
 pub mod scenario;
 pub mod server;
 pub mod stats;
 
+pub use cli::{Args, Scenario, DEFAULT_KABAO};
+
 use anyhow::{bail, Context as _};
-use clap::Parser;
-use insert::InsertLoad;
-use oa_setup::OaWorld;
 use procstat::TicksPerSecond;
-use report::{FloorRun, InsertResult, InsertSetup, Report, ScenarioResult, Settings};
+use report::{FloorRun, Report, ScenarioResult, Settings};
 use scenario::{Endpoint, Workload};
 use server::Kabao;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Where `cargo build --release -p kabao-server` puts kabao.
-pub const DEFAULT_KABAO: &str = "target/release/kabao";
-
-/// The scenarios `--scenarios` can pick, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scenario {
-    /// `GET /v3/certificates`, signed, against the crypto floor.
-    Certificates,
-    /// `GET /cgi-bin/token`.
-    Token,
-    /// `POST /card/invoice/insert`, each insert a new card.
-    Insert,
-}
-
-impl Scenario {
-    /// The endpoint of a request/response scenario (`None` for inserts).
-    fn endpoint(self) -> Option<Endpoint> {
-        match self {
-            Scenario::Certificates => Some(Endpoint::Certificates),
-            Scenario::Token => Some(Endpoint::Token),
-            Scenario::Insert => None,
-        }
-    }
-}
-
-/// kabao-bench: measure kabao and write BENCHMARKS.md.
-#[derive(Debug, Parser)]
-#[command(name = "kabao-bench", version, about)]
-pub struct Args {
-    /// The kabao binary; the default is built with `cargo build --release -p kabao-server` when missing.
-    #[arg(long, default_value = DEFAULT_KABAO)]
-    pub kabao: PathBuf,
-    /// Measured seconds per scenario.
-    #[arg(long, default_value_t = 10)]
-    pub duration_secs: u64,
-    /// Unmeasured seconds of the same load before each scenario.
-    #[arg(long, default_value_t = 2)]
-    pub warmup_secs: u64,
-    /// Connection counts, comma-separated; every endpoint runs at each.
-    #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
-    pub connections: Vec<usize>,
-    /// Verify+sign pairs timed per crypto-floor measurement (one before the first
-    /// signed scenario, one after each, one with every CPU busy).
-    #[arg(long, default_value_t = 2000)]
-    pub floor_iterations: usize,
-    /// The Markdown report.
-    #[arg(long, default_value = "BENCHMARKS.md")]
-    pub out: PathBuf,
-    /// Also write the raw results as JSON here.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
-    /// Scenarios to run, comma-separated.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "certificates,token,insert"
-    )]
-    pub scenarios: Vec<Scenario>,
-    /// Inserts prepared for each measured insert scenario; the measurement
-    /// stops early (never fails) when they are used up before --duration-secs.
-    #[arg(long, default_value_t = 100_000)]
-    pub insert_orders: usize,
-    /// Inserts prepared for each insert warm-up, which ends after
-    /// --warmup-secs or when they are used up.
-    #[arg(long, default_value_t = 3_000)]
-    pub insert_warmup_orders: usize,
-    /// Setup chains (setpdf, getauthurl, authorisation) in flight while preparing inserts.
-    #[arg(long, default_value_t = 48)]
-    pub setup_concurrency: usize,
-    /// Of those, authorisations in flight at once.
-    #[arg(long, default_value_t = 4)]
-    pub authorize_concurrency: usize,
-}
 
 /// Runs the benchmark on a single-threaded runtime (the load generator shares the machine with kabao).
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -122,6 +54,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.scenarios.contains(&Scenario::Insert) && args.insert_orders == 0 {
         bail!("--insert-orders must be positive");
+    }
+    if args.scenarios.contains(&Scenario::Fapiao)
+        && (args.fapiao_applications == 0
+            || args.fapiao_merchants == 0
+            || args.fapiao_merchant_rate == 0
+            || args.fapiao_callback_applications == 0
+            || args.fapiao_callback_connections == 0
+            || args.fapiao_callback_rate.is_nan()
+            || args.fapiao_callback_rate <= 0.0)
+    {
+        bail!("the --fapiao-* counts and rates must be positive");
     }
     ensure_built(&args.kabao)?;
     tokio::runtime::Builder::new_current_thread()
@@ -149,10 +92,7 @@ fn ensure_built(binary: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Seconds since the Unix epoch.
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
+use fapiao_world::unix_now;
 
 /// Checks one answer, warms up, then measures one endpoint at one connection count.
 async fn scenario(
@@ -187,7 +127,7 @@ async fn scenario(
 }
 
 /// Measures the crypto floor on `threads` threads, noting what kabao and the machine did meanwhile.
-fn floor(
+pub(crate) fn floor(
     kabao: &Kabao,
     ticks: TicksPerSecond,
     label: &str,
@@ -215,10 +155,14 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let duration = Duration::from_secs(args.duration_secs);
     let warmup = Duration::from_secs(args.warmup_secs);
 
-    // A pool is signed just before its warm-up; widen kabao's window only when
-    // a scenario outlasts the default 300 s.
+    // A pool is signed just before its warm-up (or, for the fapiao callbacks,
+    // its paced load); widen kabao's window only when a scenario outlasts the
+    // default 300 s.
     let mut kabao_flags = Vec::new();
-    let scenario_secs = args.duration_secs + args.warmup_secs;
+    let mut scenario_secs = args.duration_secs + args.warmup_secs;
+    if args.scenarios.contains(&Scenario::Fapiao) {
+        scenario_secs = scenario_secs.max(args.fapiao_callback_secs());
+    }
     if scenario_secs + 60 > 300 {
         kabao_flags.push("--signature-window-secs".to_owned());
         kabao_flags.push((scenario_secs + 120).to_string());
@@ -292,9 +236,14 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         }
     }
     let inserts = if args.scenarios.contains(&Scenario::Insert) {
-        insert_scenarios(&kabao, ticks, &args).await?
+        insert::scenarios(&kabao, ticks, &args).await?
     } else {
         Vec::new()
+    };
+    let fapiao = if args.scenarios.contains(&Scenario::Fapiao) {
+        Some(fapiao::run(&kabao, &tenants, ticks, &args, &mut floors).await?)
+    } else {
+        None
     };
     let after_memory = procstat::memory(kabao.pid())?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -326,6 +275,13 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             insert_warmup_orders: args.insert_warmup_orders,
             setup_concurrency: args.setup_concurrency,
             authorize_concurrency: args.authorize_concurrency,
+            fapiao_applications: args.fapiao_applications,
+            fapiao_warmup_applications: args.fapiao_warmup_applications,
+            fapiao_merchants: args.fapiao_merchants,
+            fapiao_merchant_rate: args.fapiao_merchant_rate,
+            fapiao_callback_applications: args.fapiao_callback_applications,
+            fapiao_callback_connections: args.fapiao_callback_connections,
+            fapiao_callback_rate: args.fapiao_callback_rate,
         },
         machine::Machine::detect(),
         machine::git_commit(),
@@ -335,6 +291,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         after_memory,
         scenarios,
         inserts,
+        fapiao,
     );
     std::fs::write(&args.out, report.markdown())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -349,133 +306,24 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             .inserts
             .iter()
             .map(|s| s.errors + s.warmup_errors)
-            .sum::<u64>();
+            .sum::<u64>()
+        + report.fapiao.as_ref().map_or(0, |f| {
+            f.held
+                .iter()
+                .map(|h| h.errors + h.warmup_errors)
+                .sum::<u64>()
+                + f.callbacks
+                    .as_ref()
+                    .map_or(0, |c| c.errors + c.callbacks.failed as u64)
+        });
     if errors > 0 {
         bail!("{errors} requests failed; see {}", args.out.display());
     }
     Ok(())
 }
 
-/// At each connection count: prepares the inserts over HTTP (timed, not
-/// measured), waits for kabao to be idle, checks one insert fully, warms up,
-/// then measures until the deadline or until the prepared inserts are used up.
-async fn insert_scenarios(
-    kabao: &Kabao,
-    ticks: TicksPerSecond,
-    args: &Args,
-) -> anyhow::Result<Vec<InsertResult>> {
-    let duration = Duration::from_secs(args.duration_secs);
-    let warmup = Duration::from_secs(args.warmup_secs);
-    let warmup_orders = if warmup.is_zero() {
-        0
-    } else {
-        args.insert_warmup_orders
-    };
-    let world = Arc::new(OaWorld::provision(kabao).await?);
-    let mut number = 0u64;
-    let mut results = Vec::new();
-    for &connections in &args.connections {
-        let count = 1 + warmup_orders + args.insert_orders;
-        eprintln!(
-            "{} {connections:>3} conn: preparing {count} inserts (setpdf, getauthurl, authorisation) with {} in flight",
-            insert::LABEL,
-            args.setup_concurrency
-        );
-        let prepared = world
-            .prepare(
-                kabao.addr,
-                number,
-                count,
-                args.setup_concurrency,
-                args.authorize_concurrency,
-            )
-            .await
-            .map_err(|e| e.context(format!("kabao's log ends with:\n{}", log_tail(kabao, 20))))?;
-        number += count as u64;
-        let (idle_wait, idle) =
-            oa_setup::wait_until_idle(kabao.pid(), ticks, Duration::from_secs(300)).await?;
-        let setup = InsertSetup {
-            orders: count,
-            secs: prepared.elapsed.as_secs_f64(),
-            idle_wait_secs: idle_wait.as_secs_f64(),
-            idle_reached: idle,
-            authorize_retries: prepared.authorize_retries,
-        };
-        eprintln!(
-            "  prepared in {:.1} s ({:.0}/s, {} authorisations retried after HTTP 500); kabao idle after {:.1} s more{}",
-            setup.secs,
-            count as f64 / setup.secs.max(1e-9),
-            setup.authorize_retries,
-            setup.idle_wait_secs,
-            if idle { "" } else { " (not idle: measuring anyway)" }
-        );
-        let (probe, rest) = prepared
-            .inserts
-            .split_first()
-            .expect("at least one insert is prepared");
-        let check = insert::check_one(kabao.addr, &world, probe).await?;
-        let (warm, measured) = rest.split_at(warmup_orders);
-
-        let warm_load = Arc::new(InsertLoad::new(&world, warm));
-        let warm_outcome = if warm_load.is_empty() {
-            load::Outcome::default()
-        } else {
-            load::run(kabao.addr, warm_load.clone(), connections, warmup).await
-        };
-
-        let pool = Arc::new(InsertLoad::new(&world, measured));
-        let machine_before = procstat::system_ticks();
-        let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
-        let self_before = procstat::process_cpu(std::process::id(), ticks)?;
-        let threads_before = procstat::threads_cpu(kabao.pid(), ticks)?;
-        let outcome = load::run(kabao.addr, pool.clone(), connections, duration).await;
-        let threads = procstat::threads_cpu_since(
-            &threads_before,
-            &procstat::threads_cpu(kabao.pid(), ticks)?,
-        );
-        let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
-        let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
-        let machine_after = procstat::system_ticks();
-        let steal = machine_after.steal_percent_since(machine_before);
-        let idle = machine_after.idle_percent_since(machine_before);
-        let memory = procstat::memory(kabao.pid())?;
-
-        let mut codes = warm_load.take_codes();
-        codes.extend(pool.take_codes());
-        let verified = insert::verify_codes(kabao.addr, &world, &codes).await?;
-        let mut result = InsertResult::new(
-            connections,
-            pool.len(),
-            outcome,
-            [kabao_cpu, self_cpu],
-            steal,
-            memory,
-            setup,
-            warm_outcome,
-            check,
-            verified,
-        );
-        result.set_threads(&threads);
-        result.idle_percent = idle;
-        eprintln!(
-            "{:<26} {:>3} conn: {:>8.0} inserts/s over {:.1} s{}, p50 {:.2} ms, p99 {:.2} ms, kabao {:.1} µs CPU/insert, {} errors",
-            insert::LABEL,
-            connections,
-            result.inserts_per_sec,
-            result.elapsed_secs,
-            if result.pool_ran_out { " (prepared inserts used up)" } else { "" },
-            result.latency.p50_us / 1000.0,
-            result.latency.p99_us / 1000.0,
-            result.kabao_cpu_per_insert_us,
-            result.errors + result.warmup_errors
-        );
-        results.push(result);
-    }
-    Ok(results)
-}
-
 /// The last `lines` lines kabao logged.
-fn log_tail(kabao: &Kabao, lines: usize) -> String {
+pub(crate) fn log_tail(kabao: &Kabao, lines: usize) -> String {
     let log = kabao.log_text();
     let all: Vec<&str> = log.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")

@@ -145,7 +145,7 @@ impl Workload {
             Endpoint::Certificates => {
                 let count = body["data"].as_array().map_or(0, Vec::len);
                 ensure!(count > 0, "no certificate in {body}");
-                let serial = verify_response_signature(&reply, tenants)?;
+                let serial = verify_response_signature(&reply, &tenants.platform_keys)?;
                 Ok(format!(
                     "200 with {count} certificate(s); response signature verified with platform key {serial}"
                 ))
@@ -171,26 +171,39 @@ impl crate::load::Source for Workload {
     }
 }
 
-/// Verifies `Wechatpay-Signature` over the body; returns the `Wechatpay-Serial` used.
-fn verify_response_signature(reply: &Reply, tenants: &Tenants) -> anyhow::Result<String> {
+/// Verifies `Wechatpay-Signature` over the body with one of `platform_keys`
+/// (by `Wechatpay-Serial`); returns the serial used.
+pub fn verify_response_signature(
+    reply: &Reply,
+    platform_keys: &[(String, kabao_protocol::rsa::PublicKey)],
+) -> anyhow::Result<String> {
+    verify_signature(&reply.headers, &reply.body, platform_keys)
+}
+
+/// Verifies the `Wechatpay-*` signature headers of an answer or a callback
+/// over `body` with one of `platform_keys`; returns the serial used.
+pub fn verify_signature(
+    headers: &hyper::HeaderMap,
+    body: &[u8],
+    platform_keys: &[(String, kabao_protocol::rsa::PublicKey)],
+) -> anyhow::Result<String> {
     let header = |name: &str| -> anyhow::Result<&str> {
-        reply
-            .headers
+        headers
             .get(name)
             .with_context(|| format!("no {name} header"))?
             .to_str()
             .with_context(|| format!("{name} is not ASCII"))
     };
     let serial = header("Wechatpay-Serial")?;
-    let Some((_, key)) = tenants.platform_keys.iter().find(|(s, _)| s == serial) else {
+    let Some((_, key)) = platform_keys.iter().find(|(s, _)| s == serial) else {
         bail!("Wechatpay-Serial {serial} is not a platform key kabao listed");
     };
     let message = kabao_protocol::message::response_message(
         header("Wechatpay-Timestamp")?,
         header("Wechatpay-Nonce")?,
-        &reply.body,
+        body,
     );
     key.verify_sha256_b64(&message, header("Wechatpay-Signature")?)
-        .context("the response signature does not verify")?;
+        .context("the signature does not verify")?;
     Ok(serial.to_owned())
 }

@@ -8,11 +8,21 @@ use crate::Scenario;
 use serde::Serialize;
 use std::fmt::Write as _;
 
+mod fapiao;
+mod fapiao_md;
+#[cfg(test)]
+mod fapiao_tests;
+mod floors_md;
+mod inserts_md;
 mod markdown;
 mod results;
 #[cfg(test)]
 mod tests;
 
+pub use fapiao::{
+    FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, CALLBACK_P99_BAR_MS,
+    FAPIAO_CPU_RATIO_BAR,
+};
 pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
 
 /// kabao's CPU per signed request may be at most this multiple of one verify + one sign.
@@ -52,6 +62,20 @@ pub struct Settings {
     pub setup_concurrency: usize,
     /// Authorisations in flight at once while preparing inserts.
     pub authorize_concurrency: usize,
+    /// Fapiao applications prepared per measured held load.
+    pub fapiao_applications: usize,
+    /// Fapiao applications prepared per held warm-up.
+    pub fapiao_warmup_applications: usize,
+    /// Merchants the held loads are spread over.
+    pub fapiao_merchants: usize,
+    /// Issuing calls per merchant per second the bench stays under.
+    pub fapiao_merchant_rate: usize,
+    /// Applications of the callback-latency load.
+    pub fapiao_callback_applications: usize,
+    /// Connections of the callback-latency load.
+    pub fapiao_callback_connections: usize,
+    /// Applications per second of the callback-latency load.
+    pub fapiao_callback_rate: f64,
 }
 
 /// Everything one run measured.
@@ -81,6 +105,8 @@ pub struct Report {
     pub scenarios: Vec<ScenarioResult>,
     /// The insert scenarios in run order.
     pub inserts: Vec<InsertResult>,
+    /// The fapiao scenario, when run.
+    pub fapiao: Option<FapiaoResults>,
 }
 
 /// Mean verify+sign CPU time of some floor measurements, µs.
@@ -137,6 +163,7 @@ impl Report {
         after_load_memory: Memory,
         scenarios: Vec<ScenarioResult>,
         inserts: Vec<InsertResult>,
+        fapiao: Option<FapiaoResults>,
     ) -> Self {
         let generated_at = started
             .format(&time::format_description::well_known::Rfc3339)
@@ -157,6 +184,7 @@ impl Report {
             after_load_memory,
             scenarios,
             inserts,
+            fapiao,
         }
     }
 

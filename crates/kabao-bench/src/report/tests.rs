@@ -85,7 +85,7 @@ fn insert(connections: usize, inserts: usize, errors: u64) -> InsertResult {
     result
 }
 
-fn report(kabao_cpu_ms: u64, idle_rss_kb: u64) -> Report {
+pub(super) fn report(kabao_cpu_ms: u64, idle_rss_kb: u64) -> Report {
     report_with(kabao_cpu_ms, idle_rss_kb, vec![insert(64, 10_000, 0)])
 }
 
@@ -106,11 +106,23 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
             floor_iterations: 10,
             clock_ticks_per_sec: 100,
             kabao_flags: vec![],
-            scenarios: vec![Scenario::Certificates, Scenario::Token, Scenario::Insert],
+            scenarios: vec![
+                Scenario::Certificates,
+                Scenario::Token,
+                Scenario::Insert,
+                Scenario::Fapiao,
+            ],
             insert_orders: 10_000,
             insert_warmup_orders: 10,
             setup_concurrency: 48,
             authorize_concurrency: 4,
+            fapiao_applications: 1000,
+            fapiao_warmup_applications: 10,
+            fapiao_merchants: 24,
+            fapiao_merchant_rate: 90,
+            fapiao_callback_applications: 3000,
+            fapiao_callback_connections: 8,
+            fapiao_callback_rate: 200.0,
         },
         Machine {
             cpu: "test".into(),
@@ -131,6 +143,7 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
         memory,
         vec![signed, scenario(Endpoint::Token, 8, 500)],
         inserts,
+        None,
     )
 }
 

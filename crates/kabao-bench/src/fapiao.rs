@@ -1,0 +1,346 @@
+//! The fapiao scenario. First, at each connection count, applications for
+//! merchants whose outcome is held: kabao's CPU per accepted application,
+//! compared with crypto floors measured right before and after. Then a
+//! paced load for merchants whose outcome is immediate, timing each
+//! application's `FAPIAO.ISSUED` callback at a receiver in this process.
+
+use crate::fapiao_callbacks::{self, event_marker, ISSUED};
+use crate::fapiao_load::{self, ApplicationPool, FapiaoOutcome, Pace};
+use crate::fapiao_world::{unix_now, FapiaoWorld, Outcome, PreparedApplication};
+use crate::oa_setup::wait_until_idle;
+use crate::procstat::{self, TicksPerSecond};
+use crate::receiver::Receiver;
+use crate::report::{FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, FloorRun};
+use crate::server::{Kabao, Tenants};
+use crate::Args;
+use anyhow::{ensure, Context as _};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The first mchid of the held merchants.
+const HELD_MCHIDS: u64 = 1_900_100_000;
+/// The first mchid of the immediate merchants.
+const IMMEDIATE_MCHIDS: u64 = 1_900_200_000;
+/// Applications read back through F15 after each held load.
+const READ_BACK: usize = 16;
+/// How long the callbacks may take to arrive after the last 202.
+const CALLBACK_DRAIN: Duration = Duration::from_secs(120);
+
+/// Runs both parts; floors measured go to `floors`.
+pub async fn run(
+    kabao: &Kabao,
+    tenants: &Tenants,
+    ticks: TicksPerSecond,
+    args: &Args,
+    floors: &mut Vec<FloorRun>,
+) -> anyhow::Result<FapiaoResults> {
+    let receiver = Receiver::start()?;
+    let base = receiver.base_url();
+    eprintln!(
+        "fapiao: {} held merchants, callbacks to {base}",
+        args.fapiao_merchants
+    );
+    let held_world = FapiaoWorld::provision(
+        kabao,
+        tenants,
+        HELD_MCHIDS,
+        args.fapiao_merchants,
+        &base,
+        Outcome::Held,
+    )
+    .await
+    .map_err(|e| {
+        e.context(format!(
+            "kabao's log ends with:\n{}",
+            crate::log_tail(kabao, 20)
+        ))
+    })?;
+    let held_world = Arc::new(held_world);
+    let mut results = FapiaoResults::default();
+    let mut number = 0u64;
+    let mut previous_floor = None;
+    for &connections in &args.connections {
+        let name = format!("the {connections}-connection fapiao-applications scenario");
+        if previous_floor.is_none() {
+            let run = crate::floor(
+                kabao,
+                ticks,
+                &format!("before {name}"),
+                1,
+                args.floor_iterations,
+            )?;
+            previous_floor = Some(run.floor.pair_us);
+            floors.push(run);
+        }
+        let mut result = held(kabao, &held_world, ticks, args, connections, number).await?;
+        number += result.setup.applications as u64;
+        let run = crate::floor(
+            kabao,
+            ticks,
+            &format!("after {name}"),
+            1,
+            args.floor_iterations,
+        )?;
+        result.set_floor((previous_floor.unwrap_or(run.floor.pair_us) + run.floor.pair_us) / 2.0);
+        previous_floor = Some(run.floor.pair_us);
+        floors.push(run);
+        eprintln!(
+            "fapiao-applications (held) {connections:>3} conn: {:>6.0} /s, p99 {:.2} ms, kabao {:.1} µs CPU/application ({}), {} errors ({} × 429)",
+            result.applications_per_sec,
+            result.latency.p99_us / 1000.0,
+            result.kabao_cpu_per_application_us,
+            result.floor_ratio.map_or("no floor".into(), |r| format!("{r:.2}× the floor")),
+            result.errors + result.warmup_errors,
+            result.rate_limited
+        );
+        results.held.push(result);
+    }
+    let unexpected = receiver.take();
+    ensure!(
+        unexpected.is_empty(),
+        "{} callbacks arrived for held applications (the first to {})",
+        unexpected.len(),
+        unexpected[0].path
+    );
+    let callbacks = immediate(
+        kabao,
+        tenants,
+        ticks,
+        args,
+        &receiver,
+        &results.held,
+        number,
+    )
+    .await?;
+    results.callbacks = Some(callbacks);
+    Ok(results)
+}
+
+/// Paid orders and signatures for `count` applications numbered from `first`.
+async fn prepare(
+    kabao: &Kabao,
+    world: &Arc<FapiaoWorld>,
+    ticks: TicksPerSecond,
+    count: usize,
+    first: u64,
+    concurrency: usize,
+) -> anyhow::Result<(Vec<PreparedApplication>, FapiaoSetup)> {
+    eprintln!("  preparing {count} paid orders and applications");
+    let (orders, orders_time) = world.paid_orders(kabao.addr, count, concurrency).await?;
+    let (idle_wait, _) = wait_until_idle(kabao.pid(), ticks, Duration::from_secs(60)).await?;
+    let started = Instant::now();
+    let prepared = world.presign(&orders, first, unix_now());
+    let setup = FapiaoSetup {
+        applications: count,
+        merchants: world.merchants.len(),
+        orders_secs: orders_time.as_secs_f64(),
+        presign_secs: started.elapsed().as_secs_f64(),
+        idle_wait_secs: idle_wait.as_secs_f64(),
+    };
+    eprintln!(
+        "  {count} orders in {:.1} s, signed in {:.1} s",
+        setup.orders_secs, setup.presign_secs
+    );
+    Ok((prepared, setup))
+}
+
+/// One held load at `connections`: prepare, check one, warm up, measure, read back.
+async fn held(
+    kabao: &Kabao,
+    world: &Arc<FapiaoWorld>,
+    ticks: TicksPerSecond,
+    args: &Args,
+    connections: usize,
+    first: u64,
+) -> anyhow::Result<FapiaoHeldResult> {
+    let warmup = Duration::from_secs(args.warmup_secs);
+    let warm_count = if warmup.is_zero() {
+        0
+    } else {
+        args.fapiao_warmup_applications
+    };
+    let count = 1 + warm_count + args.fapiao_applications;
+    let (mut prepared, setup) =
+        prepare(kabao, world, ticks, count, first, args.setup_concurrency).await?;
+    let probe = prepared.remove(0);
+    let check = check_held(kabao, world, &probe).await?;
+    let measured = prepared.split_off(warm_count);
+    let pace = Pace {
+        per_second_cap: args.fapiao_merchant_rate * world.merchants.len(),
+        rate: None,
+    };
+    let warm_outcome = if prepared.is_empty() {
+        FapiaoOutcome::default()
+    } else {
+        let pool = Arc::new(ApplicationPool::new(world.clone(), prepared));
+        fapiao_load::run(kabao.addr, pool, connections, warmup, pace).await
+    };
+    let pool = Arc::new(ApplicationPool::new(world.clone(), measured));
+    let machine_before = procstat::system_ticks();
+    let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
+    let self_before = procstat::process_cpu(std::process::id(), ticks)?;
+    let duration = Duration::from_secs(args.duration_secs);
+    let outcome = fapiao_load::run(kabao.addr, pool.clone(), connections, duration, pace).await;
+    let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
+    let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
+    let steal = procstat::system_ticks().steal_percent_since(machine_before);
+    let verified = read_back(kabao, world, pool.applications(), &outcome).await?;
+    Ok(FapiaoHeldResult::new(
+        connections,
+        pool.len(),
+        outcome,
+        [kabao_cpu, self_cpu],
+        steal,
+        setup,
+        warm_outcome,
+        check,
+        verified,
+    ))
+}
+
+/// Sends `probe` and checks the 202 (signed by the platform key), then
+/// queries it (F15) and checks that its fapiao waits in ISSUE_ACCEPTED.
+async fn check_held(
+    kabao: &Kabao,
+    world: &FapiaoWorld,
+    probe: &PreparedApplication,
+) -> anyhow::Result<String> {
+    let reply = world.send(kabao.addr, probe).await?;
+    ensure!(
+        reply.status == 202,
+        "a prepared application was answered {}: {}",
+        reply.status,
+        reply.snippet(300)
+    );
+    let serial = crate::scenario::verify_response_signature(&reply, &world.platform_keys)?;
+    let status = status_of(kabao, world, probe).await?;
+    ensure!(
+        status == "ISSUE_ACCEPTED",
+        "held application {} is {status}, not ISSUE_ACCEPTED",
+        probe.fapiao_apply_id
+    );
+    Ok(format!(
+        "202 with its signature verified with platform key {serial}; queried (F15), its fapiao \
+         waits in ISSUE_ACCEPTED"
+    ))
+}
+
+async fn status_of(
+    kabao: &Kabao,
+    world: &FapiaoWorld,
+    a: &PreparedApplication,
+) -> anyhow::Result<String> {
+    let answer = world
+        .query(kabao.addr, a.merchant, &a.fapiao_apply_id)
+        .await?;
+    answer["fapiao_information"][0]["status"]
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("no fapiao status in {answer}"))
+}
+
+/// Queries [`READ_BACK`] accepted applications spread over the run.
+async fn read_back(
+    kabao: &Kabao,
+    world: &FapiaoWorld,
+    pool: &[PreparedApplication],
+    outcome: &FapiaoOutcome,
+) -> anyhow::Result<String> {
+    let step = (outcome.accepted.len() / READ_BACK).max(1);
+    let mut read = 0;
+    for &(i, _) in outcome.accepted.iter().step_by(step).take(READ_BACK) {
+        let status = status_of(kabao, world, &pool[i]).await?;
+        ensure!(
+            status == "ISSUE_ACCEPTED",
+            "accepted held application {} is {status}",
+            pool[i].fapiao_apply_id
+        );
+        read += 1;
+    }
+    Ok(format!(
+        "{read} of the {} accepted applications queried (F15), each in ISSUE_ACCEPTED; no callback arrived",
+        outcome.accepted.len()
+    ))
+}
+
+/// The paced immediate-outcome load and its callbacks.
+async fn immediate(
+    kabao: &Kabao,
+    tenants: &Tenants,
+    ticks: TicksPerSecond,
+    args: &Args,
+    receiver: &Receiver,
+    held: &[FapiaoHeldResult],
+    first: u64,
+) -> anyhow::Result<FapiaoCallbackResult> {
+    let merchants = args.fapiao_callback_merchants();
+    eprintln!("fapiao callbacks: {merchants} immediate merchants");
+    let world = Arc::new(
+        FapiaoWorld::provision(
+            kabao,
+            tenants,
+            IMMEDIATE_MCHIDS,
+            merchants,
+            &receiver.base_url(),
+            Outcome::Immediate,
+        )
+        .await?,
+    );
+    let count = args.fapiao_callback_applications;
+    let (prepared, setup) =
+        prepare(kabao, &world, ticks, count, first, args.setup_concurrency).await?;
+    let pool = Arc::new(ApplicationPool::new(world.clone(), prepared));
+    let pace = Pace {
+        per_second_cap: args.fapiao_merchant_rate * merchants,
+        rate: Some(args.fapiao_callback_rate),
+    };
+    let send_limit = Duration::from_secs(args.fapiao_callback_secs() * 3 + 60);
+    let machine_before = procstat::system_ticks();
+    let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
+    let sent = fapiao_load::run(
+        kabao.addr,
+        pool.clone(),
+        args.fapiao_callback_connections,
+        send_limit,
+        pace,
+    )
+    .await;
+    let drain_started = Instant::now();
+    let marker = event_marker(ISSUED);
+    while receiver.count_containing(marker.as_bytes()) < sent.accepted.len()
+        && drain_started.elapsed() < CALLBACK_DRAIN
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    wait_until_idle(kabao.pid(), ticks, Duration::from_secs(60)).await?;
+    let drain = drain_started.elapsed();
+    let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
+    let steal = procstat::system_ticks().steal_percent_since(machine_before);
+    let arrivals = receiver.take();
+    let check = fapiao_callbacks::check(&world, pool.applications(), &sent.accepted, &arrivals);
+    let result = FapiaoCallbackResult::new(
+        args.fapiao_callback_connections,
+        args.fapiao_callback_rate,
+        pool.len(),
+        sent,
+        check,
+        drain,
+        kabao_cpu,
+        steal,
+        setup,
+        held,
+    );
+    eprintln!(
+        "fapiao callbacks: {} of {} ISSUED arrived, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; kabao {:.1} µs CPU/application ({} asynchronous)",
+        result.callbacks.issued,
+        result.callbacks.expected,
+        result.callback_latency.p50_us / 1000.0,
+        result.callback_latency.p99_us / 1000.0,
+        result.callback_latency.max_us / 1000.0,
+        result.kabao_cpu_per_application_us,
+        result
+            .async_cpu_per_application_us
+            .map_or("—".into(), |a| format!("{a:.1} µs"))
+    );
+    Ok(result)
+}

@@ -1,0 +1,153 @@
+//! The card-insert section of `BENCHMARKS.md`.
+
+use super::*;
+
+impl Report {
+    pub(super) fn write_inserts(&self, md: &mut String) -> std::fmt::Result {
+        writeln!(md, "## Card inserts (`{}`)\n", crate::insert::LABEL)?;
+        writeln!(
+            md,
+            "Each request inserts a new invoice card: its own order (getauthurl) authorised \
+             by a user, its own unused PDF (setpdf), a unique 20-digit `billing_no` \
+             (数电, empty `billing_code`, so no rule warns), sent once; no body is ever sent \
+             twice, so no answer is a replay. kabao answers an insert after its group-commit \
+             writer has committed the card to SQLite (WAL). The prepared inserts are made \
+             over HTTP before each scenario; that setup is timed below and is not part of \
+             the measured numbers.\n"
+        )?;
+        writeln!(
+            md,
+            "| connections | inserts | errors | inserts/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | kabao CPU/insert µs | kabao cores busy | bench CPU/insert µs | kabao RSS after MB | machine idle % | steal % | measured s | ended by |"
+        )?;
+        writeln!(
+            md,
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+        )?;
+        let ms = |us: f64| format!("{:.3}", us / 1000.0);
+        for s in &self.inserts {
+            writeln!(
+                md,
+                "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {} |",
+                s.connections,
+                s.inserts,
+                s.errors,
+                s.inserts_per_sec,
+                ms(s.latency.p50_us),
+                ms(s.latency.p90_us),
+                ms(s.latency.p99_us),
+                ms(s.latency.p999_us),
+                ms(s.latency.max_us),
+                s.kabao_cpu_per_insert_us,
+                s.kabao_cores_busy,
+                s.bench_cpu_per_insert_us,
+                mb(s.memory_after.rss_kb),
+                s.idle_percent,
+                s.steal_percent,
+                s.elapsed_secs,
+                if s.pool_ran_out {
+                    format!("all {} prepared inserts sent", s.pool)
+                } else {
+                    "the deadline".to_owned()
+                }
+            )?;
+        }
+        for s in &self.inserts {
+            write_errors(
+                md,
+                &format!("inserts at {} conn", s.connections),
+                &s.first_errors,
+            )?;
+            write_errors(
+                md,
+                &format!("the insert warm-up at {} conn", s.connections),
+                &s.warmup_first_errors,
+            )?;
+        }
+        writeln!(md)?;
+        writeln!(
+            md,
+            "kabao's threads in the measured period (`/proc/PID/task/*/schedstat`, threads \
+             of one name added up, those that kept at least 1% of a CPU busy; \
+             `kabao-card-writ` is the group-commit writer, the one thread that applies every \
+             insert, one after another). Of the threads' wall \
+             time: on a CPU, runnable but waiting for a CPU, and the rest (sleeping: waiting \
+             for work, or blocked, e.g. in `fsync`):\n"
+        )?;
+        writeln!(
+            md,
+            "| connections | thread | threads | CPU s | cores busy | µs per insert | on a CPU % | waiting for a CPU % | sleeping or blocked % |"
+        )?;
+        writeln!(
+            md,
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        )?;
+        for s in &self.inserts {
+            for t in &s.kabao_threads {
+                let wall = s.elapsed_secs * f64::from(t.threads.max(1));
+                let share = |secs: f64| 100.0 * secs / wall;
+                writeln!(
+                    md,
+                    "| {} | `{}` | {} | {:.2} | {:.2} | {:.1} | {:.0} | {:.0} | {:.0} |",
+                    s.connections,
+                    t.name,
+                    t.threads,
+                    t.cpu_secs,
+                    t.cpu_secs / s.elapsed_secs,
+                    t.cpu_secs * 1e6 / s.inserts.max(1) as f64,
+                    share(t.cpu_secs),
+                    share(t.runqueue_secs),
+                    (100.0 - share(t.cpu_secs) - share(t.runqueue_secs)).max(0.0)
+                )?;
+            }
+        }
+        writeln!(md)?;
+        writeln!(md, "Setup and warm-up (not measured):\n")?;
+        writeln!(
+            md,
+            "| connections | inserts prepared | setup s | prepared/s | authorisations retried after HTTP 500 | then until kabao idle s | warm-up inserts | warm-up errors |"
+        )?;
+        writeln!(
+            md,
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        )?;
+        for s in &self.inserts {
+            let idle = if s.setup.idle_reached {
+                format!("{:.1}", s.setup.idle_wait_secs)
+            } else {
+                format!("{:.1} (never idle)", s.setup.idle_wait_secs)
+            };
+            writeln!(
+                md,
+                "| {} | {} | {:.1} | {:.0} | {} | {idle} | {} | {} |",
+                s.connections,
+                s.setup.orders,
+                s.setup.secs,
+                s.setup.orders as f64 / s.setup.secs.max(1e-9),
+                s.setup.authorize_retries,
+                s.warmup_inserts,
+                s.warmup_errors
+            )?;
+        }
+        writeln!(
+            md,
+            "\nSetup per insert, {} chains in flight, each on its own keep-alive connection: \
+             `POST /card/invoice/platform/setpdf` (one multipart PDF), \
+             `POST /card/invoice/getauthurl` with the merchant's token and `wx_card` ticket, \
+             and the user's authorisation through the control API \
+             (`POST /_kabao/api/oa/authorizations`, at most {} at once), spread over {} \
+             users of the merchant. Prepared per connection count: one insert for the check, \
+             up to {} for the warm-up (which ends after {} s or when they are used up) and {} \
+             for the measured period. Authorisations queue event pushes (the merchant has no \
+             push URL), which kabao works off in the background, so the load starts only once \
+             kabao has used under 5% of a CPU for two 250 ms windows in a row. An \
+             authorisation answered with HTTP 500 would be sent again and counted in the \
+             table above.\n",
+            self.settings.setup_concurrency,
+            self.settings.authorize_concurrency,
+            crate::oa_setup::USERS,
+            self.settings.insert_warmup_orders,
+            self.settings.warmup_secs,
+            self.settings.insert_orders
+        )
+    }
+}
