@@ -12,6 +12,7 @@ pub mod http;
 pub mod keyring;
 pub mod pki;
 pub mod provision;
+pub mod rate_limit;
 pub mod server;
 pub mod startup;
 pub mod state;

@@ -172,6 +172,9 @@ impl Application {
             push_notifier: Default::default(),
             callback_wakeup: Default::default(),
             fapiao_wakeup: Default::default(),
+            issue_calls: Arc::new(crate::rate_limit::PerSecondLimiter::new(
+                crate::domain::fapiao::ISSUE_CALLS_PER_SECOND,
+            )),
         };
         Ok(Self {
             listener,

@@ -66,6 +66,8 @@ pub struct AppState {
     pub push_notifier: crate::worker::PushNotifier,
     /// Wakes the APIv3 callback worker when a callback was just enqueued.
     pub callback_wakeup: Arc<tokio::sync::Notify>,
+    /// Issuing calls per merchant in the current second (429 beyond the limit).
+    pub issue_calls: Arc<crate::rate_limit::PerSecondLimiter>,
     /// Wakes the fapiao worker when an asynchronous step was just scheduled.
     pub fapiao_wakeup: Arc<tokio::sync::Notify>,
 }

@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 /// Most fapiao in one application (and in one insert-cards call).
 pub const MAX_FAPIAO_PER_APPLICATION: usize = 5;
 
+/// Issuing calls (F10–F14) one calling merchant may make in one second of
+/// kabao's clock before 429 FREQUENCY_LIMITED.
+pub const ISSUE_CALLS_PER_SECOND: u32 = 100;
+
 /// Longest `fapiao_apply_id`.
 pub const MAX_FAPIAO_APPLY_ID_LEN: usize = 32;
 

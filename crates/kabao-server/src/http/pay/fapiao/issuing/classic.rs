@@ -27,7 +27,7 @@ pub(super) async fn issue(
     request: SignedRequest,
 ) -> Result<Response, PayError> {
     let now = state.clock.now();
-    count_issue_call(request.merchant.merchant.mchid.as_str(), now)?;
+    count_issue_call(&state, request.merchant.merchant.mchid.as_str(), now)?;
     let mut body: ClassicApplicationBody = parse_body(&request.body)?;
     let party = resolve_party(&state, &request, body.sub_mchid.as_deref()).await?;
     let scene = Scene::parse(&body.scene).ok_or_else(|| {

@@ -65,7 +65,7 @@ async fn issue(
     kind: ApplicationKind,
 ) -> Result<Response, PayError> {
     let now = state.clock.now();
-    count_issue_call(request.merchant.merchant.mchid.as_str(), now)?;
+    count_issue_call(&state, request.merchant.merchant.mchid.as_str(), now)?;
     let mut body: DigitalApplicationBody = parse_body(&request.body)?;
     let party = resolve_party(&state, &request, body.sub_mchid.as_deref()).await?;
     check_apply_id(&body.fapiao_apply_id).map_err(|e| param("", e))?;
