@@ -156,6 +156,32 @@ impl Keyring {
     }
 }
 
+/// The platform key a caller named in `Wechatpay-Serial`: a known public key
+/// id, or the serial of a platform certificate valid at `now`.
+pub fn requested_key(keys: &[Arc<PlatformKeyEntry>], requested: &str, now: i64) -> Option<Signer> {
+    if requested.is_empty() {
+        return None;
+    }
+    if let Some(key) = keys.iter().find(|k| {
+        k.record
+            .public_key_id
+            .as_ref()
+            .is_some_and(|id| id.as_str() == requested)
+    }) {
+        return Some(Signer {
+            serial: requested.to_owned(),
+            key: key.clone(),
+        });
+    }
+    let serial = SerialNo::normalise(requested)?;
+    keys.iter()
+        .find(|k| k.record.serial_no.as_ref() == Some(&serial) && k.certificate_valid_at(now))
+        .map(|key| Signer {
+            serial: serial.as_str().to_owned(),
+            key: key.clone(),
+        })
+}
+
 /// Chooses the platform key for a response or callback:
 /// a request's `Wechatpay-Serial` naming a known public key id or a valid
 /// certificate wins; otherwise the merchant's mode decides (certificate mode:
@@ -167,28 +193,8 @@ pub fn choose_signer(
     requested: Option<&str>,
     now: i64,
 ) -> Option<Signer> {
-    if let Some(requested) = requested.filter(|r| !r.is_empty()) {
-        if let Some(key) = keys.iter().find(|k| {
-            k.record
-                .public_key_id
-                .as_ref()
-                .is_some_and(|id| id.as_str() == requested)
-        }) {
-            return Some(Signer {
-                serial: requested.to_owned(),
-                key: key.clone(),
-            });
-        }
-        if let Some(serial) = SerialNo::normalise(requested) {
-            if let Some(key) = keys.iter().find(|k| {
-                k.record.serial_no.as_ref() == Some(&serial) && k.certificate_valid_at(now)
-            }) {
-                return Some(Signer {
-                    serial: serial.as_str().to_owned(),
-                    key: key.clone(),
-                });
-            }
-        }
+    if let Some(signer) = requested.and_then(|r| requested_key(keys, r, now)) {
+        return Some(signer);
     }
     let by_public_key = || {
         keys.iter().rev().find_map(|k| {

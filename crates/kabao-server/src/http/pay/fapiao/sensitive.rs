@@ -27,23 +27,13 @@ pub async fn decrypt_sensitive(
             )
         })?;
     let keys = state.keyring.platform_keys().await?;
-    let normalised = crate::domain::ids::SerialNo::normalise(serial);
-    let key = keys
-        .iter()
-        .find(|k| {
-            k.record
-                .public_key_id
-                .as_ref()
-                .is_some_and(|id| id.as_str() == serial)
-                || (normalised.is_some() && k.record.serial_no == normalised)
-        })
+    let key = crate::keyring::requested_key(&keys, serial, state.clock.now())
+        .map(|signer| signer.key)
         .ok_or_else(|| {
             PayError::param(
                 "Wechatpay-Serial",
                 "header",
-                format!(
-                    "{serial} is not a platform certificate serial or public key id of this kabao"
-                ),
+                format!("{serial} is not a platform public key id or a valid platform certificate serial of this kabao"),
             )
         })?;
     let plain = key
