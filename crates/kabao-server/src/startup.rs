@@ -209,18 +209,18 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) {
-        let pushes = crate::worker::PushWorker::spawn(
+        let pushes = crate::worker::spawn_push_worker(
             self.state.store.clone(),
             self.state.clock.clone(),
             self.state.push_notifier.clone(),
         );
-        let fapiao = crate::worker::FapiaoWorker::spawn(
+        let fapiao = crate::worker::spawn_fapiao_worker(
             self.state.store.clone(),
             self.state.clock.clone(),
             self.state.fapiao_wakeup.clone(),
             self.state.callback_wakeup.clone(),
         );
-        let callbacks = crate::worker::CallbackWorker::spawn(&self.state);
+        let callbacks = crate::worker::spawn_callback_worker(&self.state);
         let router = crate::http::router(self.state);
         server::serve(self.listener, router, self.tls, shutdown).await;
         pushes.stop().await;

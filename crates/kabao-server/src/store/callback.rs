@@ -1,8 +1,8 @@
 //! APIv3 callbacks (FAPIAO.*) in the outbox: the delivery worker claims due ones, records every attempt and retries on the fapiao schedule; the control API lists, redelivers and duplicates them.
 
+use super::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
 use super::StoreResult;
 use async_trait::async_trait;
-use serde::Serialize;
 
 /// A callback to put in the outbox, inside the transaction of the change it
 /// reports (see `store::sqlite::callback::enqueue_callback`).
@@ -50,8 +50,8 @@ pub trait CallbackStore: Send + Sync {
     async fn record_callback_attempt(
         &self,
         callback_id: i64,
-        attempt: &CallbackAttempt,
-        after: AfterCallbackAttempt,
+        attempt: &Attempt,
+        after: AfterAttempt,
     ) -> StoreResult<()>;
     /// Ends a callback as `no_url` (its merchant has nowhere to receive it).
     async fn mark_callback_no_url(&self, callback_id: i64, reason: &str) -> StoreResult<()>;
@@ -65,7 +65,7 @@ pub trait CallbackStore: Send + Sync {
         &self,
         callback_id: i64,
         now_ms: i64,
-    ) -> StoreResult<CallbackRedelivery>;
+    ) -> StoreResult<Redelivery<CallbackRecord>>;
     /// Adds a copy of a callback (same event id, type and payload) due at
     /// `now_ms`: WeChat sends some events twice. Returns the copy, or None
     /// when no callback has that id.
@@ -76,44 +76,9 @@ pub trait CallbackStore: Send + Sync {
     ) -> StoreResult<Option<CallbackRecord>>;
 }
 
-/// Where a callback stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CallbackStatus {
-    /// Waiting for its next attempt (or being attempted).
-    Pending,
-    /// The merchant answered 2xx.
-    Delivered,
-    /// Every attempt of the retry schedule failed.
-    Failed,
-    /// The merchant had no callback URL when it came due; never retried.
-    NoUrl,
-}
-
-impl CallbackStatus {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-            Self::NoUrl => "no_url",
-        }
-    }
-
-    /// Parses [`CallbackStatus::as_str`].
-    pub fn parse(value: &str) -> Option<Self> {
-        [Self::Pending, Self::Delivered, Self::Failed, Self::NoUrl]
-            .into_iter()
-            .find(|s| s.as_str() == value)
-    }
-}
-
-/// A due callback the worker has claimed: what it needs to build the request.
+/// What a callback says: the same on every send, and on a duplicate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimedCallback {
-    /// Outbox id.
-    pub id: i64,
+pub struct CallbackEvent {
     /// The wire `id`, the same on every send.
     pub event_id: String,
     /// The receiving merchant.
@@ -126,42 +91,19 @@ pub struct ClaimedCallback {
     pub plaintext: String,
     /// The wire `create_time`.
     pub create_time: String,
+}
+
+/// A due callback the worker has claimed: what it needs to build the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedCallback {
+    /// Outbox id.
+    pub id: i64,
+    /// What it says.
+    pub event: CallbackEvent,
     /// Attempts so far over all rounds (the next one is `attempts + 1`).
     pub attempts: i64,
     /// Attempts so far in the current round (first delivery or redelivery).
     pub round_attempts: i64,
-}
-
-/// One HTTP attempt, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallbackAttempt {
-    /// 1 for the first attempt, counting on over redeliveries.
-    pub attempt: i64,
-    /// When it started (kabao's clock, Unix milliseconds).
-    pub started_at_ms: i64,
-    /// Where it went.
-    pub url: String,
-    /// The exact JSON body sent.
-    pub request_body: String,
-    /// The answer's status, when one came.
-    pub http_status: Option<u16>,
-    /// Time to the answer (or the failure), real milliseconds.
-    pub latency_ms: i64,
-    /// Why it failed (`HTTP 500`, a timeout, a refused connection), if it did.
-    pub error: Option<String>,
-    /// The start of the answer's body, if one came.
-    pub response_body: Option<String>,
-}
-
-/// What an attempt means for the callback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterCallbackAttempt {
-    /// Delivered at this time (Unix seconds).
-    Delivered(i64),
-    /// Failed; try again at this time (kabao's clock, Unix milliseconds).
-    RetryAtMs(i64),
-    /// Failed, and the retry schedule is used up.
-    Failed,
 }
 
 /// A callback with its history, for the control API.
@@ -169,20 +111,10 @@ pub enum AfterCallbackAttempt {
 pub struct CallbackRecord {
     /// Outbox id.
     pub id: i64,
-    /// The wire `id`.
-    pub event_id: String,
-    /// The receiving merchant.
-    pub caller_mchid: String,
-    /// The wire `event_type`.
-    pub event_type: String,
-    /// The wire `summary`.
-    pub summary: String,
-    /// The decrypted resource.
-    pub plaintext: String,
-    /// The wire `create_time`.
-    pub create_time: String,
+    /// What it says.
+    pub event: CallbackEvent,
     /// Where it stands.
-    pub status: CallbackStatus,
+    pub status: OutboxStatus,
     /// When a pending callback is next due (Unix milliseconds).
     pub next_attempt_at_ms: i64,
     /// When it was delivered (Unix seconds).
@@ -192,7 +124,7 @@ pub struct CallbackRecord {
     /// The outbox id this one duplicates, when it is a duplicate send.
     pub duplicate_of: Option<i64>,
     /// Every attempt, oldest first.
-    pub attempts: Vec<CallbackAttempt>,
+    pub attempts: Vec<Attempt>,
 }
 
 /// Which callbacks to list: newest first, at most `limit`.
@@ -203,18 +135,7 @@ pub struct CallbackFilter {
     /// Only this `event_type`.
     pub event_type: Option<String>,
     /// Only those in this state.
-    pub status: Option<CallbackStatus>,
+    pub status: Option<OutboxStatus>,
     /// How many.
     pub limit: i64,
-}
-
-/// The outcome of asking for a redelivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallbackRedelivery {
-    /// Back to pending, due now, with a fresh round.
-    Queued(Box<CallbackRecord>),
-    /// Already pending: its delivery is under way.
-    AlreadyPending,
-    /// No callback has that id.
-    NotFound,
 }

@@ -9,6 +9,7 @@ pub mod fapiao_setup;
 pub mod fapiao_titles;
 pub mod invoice;
 mod migrate;
+pub mod outbox;
 pub mod push;
 mod sqlite;
 

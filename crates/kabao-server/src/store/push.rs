@@ -2,11 +2,11 @@
 //! server. Enqueued in the same transaction as the change they report; the
 //! push worker claims due ones, records every attempt, and retries.
 
+use super::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
 use super::StoreResult;
 use crate::domain::ids::Appid;
 use async_trait::async_trait;
 use kabao_protocol::oa::OaEvent;
-use serde::Serialize;
 
 /// An event to push to `appid`'s server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,43 +61,6 @@ impl std::fmt::Debug for PushConfig {
     }
 }
 
-/// Where a push stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PushStatus {
-    /// Waiting for its next attempt (or being attempted).
-    Pending,
-    /// The app's server answered 2xx.
-    Delivered,
-    /// Every attempt of the round failed.
-    Failed,
-    /// The app had no push config when the push came due; never retried.
-    NoUrl,
-}
-
-impl PushStatus {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-            Self::NoUrl => "no_url",
-        }
-    }
-
-    /// Parses [`PushStatus::as_str`].
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "pending" => Some(Self::Pending),
-            "delivered" => Some(Self::Delivered),
-            "failed" => Some(Self::Failed),
-            "no_url" => Some(Self::NoUrl),
-            _ => None,
-        }
-    }
-}
-
 /// A due push the worker has claimed: what it needs to build the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimedPush {
@@ -117,38 +80,6 @@ pub struct ClaimedPush {
     pub round_attempts: i64,
 }
 
-/// One HTTP attempt, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PushAttempt {
-    /// 1 for the first attempt of the push, counting on over redeliveries.
-    pub attempt: i64,
-    /// When it started (kabao's clock, Unix milliseconds).
-    pub started_at_ms: i64,
-    /// The URL with `signature`, `timestamp`, `nonce` and `openid`.
-    pub url: String,
-    /// The XML body sent.
-    pub request_body: String,
-    /// The answer's status, when one came.
-    pub http_status: Option<u16>,
-    /// Time to the answer (or to the failure), real milliseconds.
-    pub latency_ms: i64,
-    /// Why it failed (`HTTP 500`, a timeout, a refused connection), if it did.
-    pub error: Option<String>,
-    /// The start of the answer's body, if one came.
-    pub response_body: Option<String>,
-}
-
-/// What an attempt means for the push.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AfterAttempt {
-    /// Delivered at this time (Unix seconds).
-    Delivered(i64),
-    /// Failed; try again at this time (Unix seconds).
-    RetryAt(i64),
-    /// Failed, and the round has no attempt left.
-    Failed,
-}
-
 /// A push with its history, for the control API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushRecord {
@@ -163,7 +94,7 @@ pub struct PushRecord {
     /// `CreateTime`.
     pub created_at: i64,
     /// Where it stands.
-    pub status: PushStatus,
+    pub status: OutboxStatus,
     /// When a pending push is next due (Unix seconds).
     pub next_attempt_at: i64,
     /// When it was delivered.
@@ -171,7 +102,7 @@ pub struct PushRecord {
     /// The latest failure.
     pub last_error: Option<String>,
     /// Every attempt, oldest first.
-    pub attempts: Vec<PushAttempt>,
+    pub attempts: Vec<Attempt>,
 }
 
 /// Which pushes to list: newest first, at most `limit`.
@@ -183,17 +114,6 @@ pub struct PushFilter {
     pub event: Option<String>,
     /// How many.
     pub limit: i64,
-}
-
-/// The outcome of asking for a redelivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Redelivery {
-    /// Back to pending, due now, with a fresh round of attempts.
-    Queued(Box<PushRecord>),
-    /// Already pending: its delivery is under way.
-    AlreadyPending,
-    /// No push has that id.
-    NotFound,
 }
 
 /// The event-push outbox and push configs; a supertrait of `Store`.
@@ -220,7 +140,7 @@ pub trait PushStore: Send + Sync {
     async fn record_push_attempt(
         &self,
         push_id: i64,
-        attempt: &PushAttempt,
+        attempt: &Attempt,
         after: AfterAttempt,
     ) -> StoreResult<()>;
     /// Ends a push as `no_url`.
@@ -228,5 +148,5 @@ pub trait PushStore: Send + Sync {
     /// Pushes with their attempts, newest first.
     async fn pushes(&self, filter: &PushFilter) -> StoreResult<Vec<PushRecord>>;
     /// Puts a finished push back to pending, due at `now`, with a fresh round.
-    async fn redeliver_push(&self, push_id: i64, now: i64) -> StoreResult<Redelivery>;
+    async fn redeliver_push(&self, push_id: i64, now: i64) -> StoreResult<Redelivery<PushRecord>>;
 }

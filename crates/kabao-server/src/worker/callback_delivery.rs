@@ -3,11 +3,13 @@
 //! signed by the platform key, POSTed to the merchant's callback URL, judged
 //! by the HTTP status, and recorded with its consequence.
 
+use super::http_attempt::{timed_attempt, Answer, Poster};
 use crate::clock::Clock;
 use crate::domain::fapiao::CALLBACK_RETRY_GAPS_SECS;
 use crate::http::pay::signing::{request_id, SignatureHeaders};
 use crate::keyring::{choose_signer, Keyring};
-use crate::store::callback::{AfterCallbackAttempt, CallbackAttempt, ClaimedCallback};
+use crate::store::callback::ClaimedCallback;
+use crate::store::outbox::AfterAttempt;
 use crate::store::{Store, StoreResult};
 use kabao_protocol::apiv3::{
     CONTENT_TYPE_JSON, HEADER_NONCE, HEADER_REQUEST_ID, HEADER_SERIAL, HEADER_SIGNATURE,
@@ -15,15 +17,13 @@ use kabao_protocol::apiv3::{
 };
 use kabao_protocol::notification::{EncryptedResource, Notification, RESOURCE_TYPE};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long the merchant's server has to answer.
 pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(5);
 /// Milliseconds of kabao's clock a claimed callback stays reserved for its
 /// worker; one whose kabao stopped mid-attempt is due again after this.
 pub const CALLBACK_LEASE_MS: i64 = 60_000;
-/// How much of an answer's body is kept.
-const RESPONSE_BODY_LIMIT: usize = 2048;
 
 /// Milliseconds to wait after the `failed_in_round`-th failed attempt of a
 /// round, with every documented gap multiplied by `time_scale`; None once
@@ -45,24 +45,7 @@ pub(super) struct CallbackDeliverer {
     clock: Arc<Clock>,
     keyring: Arc<Keyring>,
     time_scale: f64,
-    http: reqwest::Client,
-}
-
-/// What came back from one POST.
-struct Answer {
-    http_status: Option<u16>,
-    response_body: Option<String>,
-    error: Option<String>,
-}
-
-impl Answer {
-    fn failed(error: String) -> Self {
-        Self {
-            http_status: None,
-            response_body: None,
-            error: Some(error),
-        }
-    }
+    poster: Poster,
 }
 
 /// The signed request of one attempt.
@@ -78,20 +61,12 @@ impl CallbackDeliverer {
         keyring: Arc<Keyring>,
         time_scale: f64,
     ) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(CALLBACK_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "building the callback HTTP client failed; using defaults");
-                reqwest::Client::new()
-            });
         Self {
             store,
             clock,
             keyring,
             time_scale,
-            http,
+            poster: Poster::new(CALLBACK_TIMEOUT, "callback"),
         }
     }
 
@@ -104,14 +79,14 @@ impl CallbackDeliverer {
     }
 
     async fn attempt(&self, callback: &ClaimedCallback) -> StoreResult<()> {
-        let merchant = self.keyring.merchant(&callback.caller_mchid).await?;
+        let merchant = self.keyring.merchant(&callback.event.caller_mchid).await?;
         let Some(merchant) = merchant else {
-            let reason = format!("merchant {} no longer exists", callback.caller_mchid);
+            let reason = format!("merchant {} no longer exists", callback.event.caller_mchid);
             return self.store.mark_callback_no_url(callback.id, &reason).await;
         };
         let url = match self
             .store
-            .fapiao_callback_url(&callback.caller_mchid)
+            .fapiao_callback_url(&callback.event.caller_mchid)
             .await?
         {
             Some(url) => url,
@@ -123,51 +98,44 @@ impl CallbackDeliverer {
             {
                 Some(url) => url,
                 None => {
-                    tracing::info!(callback_id = callback.id, mchid = %callback.caller_mchid, "callback has no URL to go to");
+                    tracing::info!(callback_id = callback.id, mchid = %callback.event.caller_mchid, "callback has no URL to go to");
                     let reason = format!(
                         "merchant {} has no callback URL: set one with PATCH /v3/new-tax-control-fapiao/merchant/development-config or provision callback_url",
-                        callback.caller_mchid
+                        callback.event.caller_mchid
                     );
                     return self.store.mark_callback_no_url(callback.id, &reason).await;
                 }
             },
         };
-        let started_at_ms = self.clock.now_ms();
-        let started = Instant::now();
-        let (body, answer) = match self.envelope(callback, &merchant.merchant).await {
-            Ok(envelope) => {
-                let answer = self.post(&url, &envelope).await;
-                (envelope.body, answer)
+        let post = async {
+            match self.envelope(callback, &merchant.merchant).await {
+                Ok(Envelope { body, headers }) => {
+                    let answer = self
+                        .poster
+                        .post(&url, CONTENT_TYPE_JSON, &headers, &body)
+                        .await;
+                    (body, answer)
+                }
+                Err(reason) => (String::new(), Answer::failed(reason)),
             }
-            Err(reason) => (String::new(), Answer::failed(reason)),
         };
-        let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let after = if answer.error.is_none() {
-            AfterCallbackAttempt::Delivered(self.clock.now())
+        let attempt = timed_attempt(&self.clock, callback.attempts + 1, &url, post).await;
+        let after = if attempt.error.is_none() {
+            AfterAttempt::Delivered(self.clock.now())
         } else {
             match retry_delay_ms(callback.round_attempts + 1, self.time_scale) {
-                Some(delay) => AfterCallbackAttempt::RetryAtMs(self.clock.now_ms() + delay),
-                None => AfterCallbackAttempt::Failed,
+                Some(delay) => AfterAttempt::RetryAt(self.clock.now_ms() + delay),
+                None => AfterAttempt::Failed,
             }
         };
-        match &answer.error {
+        match &attempt.error {
             None => {
-                tracing::info!(callback_id = callback.id, event_id = %callback.event_id, event_type = %callback.event_type, "callback delivered")
+                tracing::info!(callback_id = callback.id, event_id = %callback.event.event_id, event_type = %callback.event.event_type, "callback delivered")
             }
             Some(error) => {
-                tracing::warn!(callback_id = callback.id, event_id = %callback.event_id, event_type = %callback.event_type, error = %error, after = ?after, "callback attempt failed")
+                tracing::warn!(callback_id = callback.id, event_id = %callback.event.event_id, event_type = %callback.event.event_type, error = %error, after = ?after, "callback attempt failed")
             }
         }
-        let attempt = CallbackAttempt {
-            attempt: callback.attempts + 1,
-            started_at_ms,
-            url,
-            request_body: body,
-            http_status: answer.http_status,
-            latency_ms,
-            error: answer.error,
-            response_body: answer.response_body,
-        };
         self.store
             .record_callback_attempt(callback.id, &attempt, after)
             .await
@@ -184,15 +152,15 @@ impl CallbackDeliverer {
             &kabao_protocol::aead::random_nonce(),
             "",
             None,
-            callback.plaintext.as_bytes(),
+            callback.event.plaintext.as_bytes(),
         )
         .map_err(|e| format!("sealing the resource with the APIv3 key failed: {e}"))?;
         let body = Notification {
-            id: callback.event_id.clone(),
-            create_time: callback.create_time.clone(),
+            id: callback.event.event_id.clone(),
+            create_time: callback.event.create_time.clone(),
             resource_type: RESOURCE_TYPE.to_owned(),
-            event_type: callback.event_type.clone(),
-            summary: Some(callback.summary.clone()),
+            event_type: callback.event.event_type.clone(),
+            summary: Some(callback.event.summary.clone()),
             resource,
         }
         .to_json();
@@ -215,54 +183,6 @@ impl CallbackDeliverer {
         ];
         Ok(Envelope { body, headers })
     }
-
-    async fn post(&self, url: &str, envelope: &Envelope) -> Answer {
-        let mut request = self
-            .http
-            .post(url)
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE_JSON)
-            .body(envelope.body.clone());
-        for (name, value) in &envelope.headers {
-            request = request.header(*name, value);
-        }
-        let exchange = async {
-            let mut response = request.send().await?;
-            let status = response.status();
-            let mut kept = Vec::new();
-            while let Some(chunk) = response.chunk().await? {
-                let room = RESPONSE_BODY_LIMIT.saturating_sub(kept.len());
-                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            }
-            Ok::<_, reqwest::Error>((status, String::from_utf8_lossy(&kept).into_owned()))
-        };
-        match tokio::time::timeout(CALLBACK_TIMEOUT, exchange).await {
-            Err(_) => Answer::failed(format!("no answer within {} s", CALLBACK_TIMEOUT.as_secs())),
-            Ok(Err(e)) => Answer::failed(describe(&e)),
-            Ok(Ok((status, text))) => Answer {
-                http_status: Some(status.as_u16()),
-                response_body: Some(text),
-                error: (!status.is_success()).then(|| format!("HTTP {}", status.as_u16())),
-            },
-        }
-    }
-}
-
-/// A transport failure in words, without the URL (it is recorded apart).
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        format!("no answer within {} s", CALLBACK_TIMEOUT.as_secs())
-    } else if e.is_connect() {
-        "could not connect".to_owned()
-    } else {
-        "request failed".to_owned()
-    };
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -3,23 +3,18 @@
 //! sends some events twice).
 
 use super::error::AdminError;
+use super::outbox::{list_limit, redelivered, AttemptView};
 use crate::domain::FieldError;
 use crate::http::query;
 use crate::state::AppState;
-use crate::store::callback::{
-    CallbackAttempt, CallbackFilter, CallbackRecord, CallbackRedelivery, CallbackStatus,
-};
+use crate::store::callback::{CallbackFilter, CallbackRecord};
+use crate::store::outbox::OutboxStatus;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::Value;
-
-/// How many callbacks a list shows unless `limit` says otherwise.
-const DEFAULT_LIMIT: i64 = 50;
-/// The most a list shows.
-const MAX_LIMIT: i64 = 1000;
 
 /// Routes of this area, relative to `/_kabao/api`.
 pub(super) fn routes() -> Router<AppState> {
@@ -28,34 +23,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/callbacks/{id}", get(get_callback))
         .route("/callbacks/{id}/redeliver", post(redeliver))
         .route("/callbacks/{id}/duplicate", post(duplicate))
-}
-
-/// One attempt as the control API shows it.
-#[derive(Debug, Serialize)]
-struct AttemptView {
-    attempt: i64,
-    started_at_ms: i64,
-    url: String,
-    http_status: Option<u16>,
-    latency_ms: i64,
-    error: Option<String>,
-    response_body: Option<String>,
-    request_body: String,
-}
-
-impl From<CallbackAttempt> for AttemptView {
-    fn from(a: CallbackAttempt) -> Self {
-        Self {
-            attempt: a.attempt,
-            started_at_ms: a.started_at_ms,
-            url: a.url,
-            http_status: a.http_status,
-            latency_ms: a.latency_ms,
-            error: a.error,
-            response_body: a.response_body,
-            request_body: a.request_body,
-        }
-    }
 }
 
 /// A callback as the control API shows it: the envelope fields, the
@@ -69,7 +36,7 @@ struct CallbackView {
     summary: String,
     create_time: String,
     resource: Value,
-    status: CallbackStatus,
+    status: OutboxStatus,
     next_attempt_at_ms: Option<i64>,
     delivered_at: Option<i64>,
     last_error: Option<String>,
@@ -79,42 +46,35 @@ struct CallbackView {
 
 impl From<CallbackRecord> for CallbackView {
     fn from(r: CallbackRecord) -> Self {
+        let event = r.event;
         Self {
             id: r.id,
-            resource: serde_json::from_str(&r.plaintext).unwrap_or(Value::String(r.plaintext)),
-            event_id: r.event_id,
-            mchid: r.caller_mchid,
-            event_type: r.event_type,
-            summary: r.summary,
-            create_time: r.create_time,
+            resource: serde_json::from_str(&event.plaintext)
+                .unwrap_or(Value::String(event.plaintext)),
+            event_id: event.event_id,
+            mchid: event.caller_mchid,
+            event_type: event.event_type,
+            summary: event.summary,
+            create_time: event.create_time,
             status: r.status,
-            next_attempt_at_ms: (r.status == CallbackStatus::Pending)
-                .then_some(r.next_attempt_at_ms),
+            next_attempt_at_ms: (r.status == OutboxStatus::Pending).then_some(r.next_attempt_at_ms),
             delivered_at: r.delivered_at,
             last_error: r.last_error,
             duplicate_of: r.duplicate_of,
-            attempts: r.attempts.into_iter().map(AttemptView::from).collect(),
+            attempts: r
+                .attempts
+                .into_iter()
+                .map(|a| AttemptView::new(a, true))
+                .collect(),
         }
     }
 }
 
 fn filter_from(uri: &Uri) -> Result<CallbackFilter, AdminError> {
-    let limit = match query::param(uri, "limit") {
-        None => DEFAULT_LIMIT,
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| {
-                AdminError::field(FieldError::new(
-                    "limit",
-                    format!("must be an integer from 1 to {MAX_LIMIT}"),
-                ))
-            })?,
-    };
+    let limit = list_limit(uri)?;
     let status = match query::param(uri, "status").filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(CallbackStatus::parse(&s).ok_or_else(|| {
+        Some(s) => Some(OutboxStatus::parse(&s).ok_or_else(|| {
             AdminError::field(FieldError::new(
                 "status",
                 format!("{s} is not one of pending, delivered, failed, no_url"),
@@ -166,20 +126,11 @@ async fn redeliver(
     Path(id): Path<String>,
 ) -> Result<Json<CallbackView>, AdminError> {
     let callback_id = callback_id(&id)?;
-    match state
-        .store
-        .redeliver_callback(callback_id, state.clock.now_ms())
-        .await?
-    {
-        CallbackRedelivery::Queued(record) => {
-            state.callback_wakeup.notify_one();
-            Ok(Json(CallbackView::from(*record)))
-        }
-        CallbackRedelivery::NotFound => Err(AdminError::not_found(format!("no callback {id}"))),
-        CallbackRedelivery::AlreadyPending => Err(AdminError::conflict(format!(
-            "callback {callback_id} is pending already; its delivery is under way"
-        ))),
-    }
+    let now_ms = state.clock.now_ms();
+    let outcome = state.store.redeliver_callback(callback_id, now_ms).await?;
+    redelivered(outcome, "callback", (&id, callback_id), || {
+        state.callback_wakeup.notify_one()
+    })
 }
 
 /// `POST /_kabao/api/callbacks/{id}/duplicate`: the same event (same id,

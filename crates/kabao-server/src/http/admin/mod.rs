@@ -9,6 +9,7 @@ mod fapiao;
 mod fapiao_setup;
 mod fapiao_titles;
 mod invoices;
+mod outbox;
 mod pushes;
 mod tenants;
 

@@ -2,22 +2,18 @@
 //! pushed with every attempt, and redelivery.
 
 use super::error::{AdminError, AdminJson};
+use super::outbox::{list_limit, redelivered, AttemptView};
 use crate::domain::ids::Appid;
-use crate::domain::FieldError;
 use crate::http::query;
 use crate::state::AppState;
-use crate::store::push::{PushConfig, PushFilter, PushRecord, PushStatus, Redelivery};
+use crate::store::outbox::OutboxStatus;
+use crate::store::push::{PushConfig, PushFilter, PushRecord};
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use kabao_protocol::oa::OaEvent;
 use serde::{Deserialize, Serialize};
-
-/// How many pushes a list shows unless `limit` says otherwise.
-const DEFAULT_LIMIT: i64 = 50;
-/// The most a list shows.
-const MAX_LIMIT: i64 = 1000;
 
 /// The push routes, to merge into the protected control API.
 pub fn routes() -> Router<AppState> {
@@ -114,18 +110,6 @@ pub async fn put_push_config(
     Ok(Json(config.into()))
 }
 
-/// One attempt as the control API shows it.
-#[derive(Debug, Serialize)]
-pub struct AttemptView {
-    attempt: i64,
-    started_at_ms: i64,
-    url: String,
-    http_status: Option<u16>,
-    latency_ms: i64,
-    error: Option<String>,
-    response_body: Option<String>,
-}
-
 /// A push as the control API shows it: the event's fields, the exact XML
 /// body last sent, and every attempt.
 #[derive(Debug, Serialize)]
@@ -135,7 +119,7 @@ pub struct PushView {
     event: &'static str,
     from_openid: String,
     created_at: i64,
-    status: PushStatus,
+    status: OutboxStatus,
     fields: OaEvent,
     xml: Option<String>,
     next_attempt_at: Option<i64>,
@@ -155,21 +139,13 @@ impl From<PushRecord> for PushView {
             status: r.status,
             xml: r.attempts.last().map(|a| a.request_body.clone()),
             fields: r.event,
-            next_attempt_at: (r.status == PushStatus::Pending).then_some(r.next_attempt_at),
+            next_attempt_at: (r.status == OutboxStatus::Pending).then_some(r.next_attempt_at),
             delivered_at: r.delivered_at,
             last_error: r.last_error,
             attempts: r
                 .attempts
                 .into_iter()
-                .map(|a| AttemptView {
-                    attempt: a.attempt,
-                    started_at_ms: a.started_at_ms,
-                    url: a.url,
-                    http_status: a.http_status,
-                    latency_ms: a.latency_ms,
-                    error: a.error,
-                    response_body: a.response_body,
-                })
+                .map(|a| AttemptView::new(a, false))
                 .collect(),
         }
     }
@@ -180,19 +156,7 @@ pub async fn list_pushes(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<Vec<PushView>>, AdminError> {
-    let limit = match query::param(&uri, "limit") {
-        None => DEFAULT_LIMIT,
-        Some(l) => l
-            .parse()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| {
-                AdminError::field(FieldError::new(
-                    "limit",
-                    format!("must be an integer from 1 to {MAX_LIMIT}"),
-                ))
-            })?,
-    };
+    let limit = list_limit(&uri)?;
     let filter = PushFilter {
         appid: query::param(&uri, "appid").filter(|a| !a.is_empty()),
         event: query::param(&uri, "event").filter(|e| !e.is_empty()),
@@ -208,20 +172,12 @@ pub async fn redeliver(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<PushView>, AdminError> {
-    let not_found = || AdminError::not_found(format!("no event push {id}"));
-    let push_id: i64 = id.parse().map_err(|_| not_found())?;
-    match state
-        .store
-        .redeliver_push(push_id, state.clock.now())
-        .await?
-    {
-        Redelivery::Queued(record) => {
-            state.push_notifier.nudge();
-            Ok(Json(PushView::from(*record)))
-        }
-        Redelivery::NotFound => Err(not_found()),
-        Redelivery::AlreadyPending => Err(AdminError::conflict(format!(
-            "event push {push_id} is pending already; its delivery is under way"
-        ))),
-    }
+    let push_id: i64 = id
+        .parse()
+        .map_err(|_| AdminError::not_found(format!("no event push {id}")))?;
+    let now = state.clock.now();
+    let outcome = state.store.redeliver_push(push_id, now).await?;
+    redelivered(outcome, "event push", (&id, push_id), || {
+        state.push_notifier.nudge()
+    })
 }

@@ -9,6 +9,7 @@ mod fapiao_jobs;
 mod fapiao_setup;
 mod fapiao_titles;
 mod invoice;
+mod outbox;
 mod push;
 mod tenants;
 

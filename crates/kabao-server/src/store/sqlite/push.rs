@@ -1,11 +1,10 @@
 //! The event-push outbox and push configs in SQLite.
 
+use super::outbox::{self, attempt_counts, status_of, Outbox, OutboxEntry};
 use super::{corrupt, SqliteStore};
 use crate::domain::ids::Appid;
-use crate::store::push::{
-    AfterAttempt, ClaimedPush, NewPush, PushAttempt, PushConfig, PushFilter, PushRecord,
-    PushStatus, PushStore, Redelivery,
-};
+use crate::store::outbox::{AfterAttempt, Attempt, Redelivery};
+use crate::store::push::{ClaimedPush, NewPush, PushConfig, PushFilter, PushRecord, PushStore};
 use crate::store::StoreResult;
 use async_trait::async_trait;
 use kabao_protocol::oa::OaEvent;
@@ -48,9 +47,20 @@ fn config_from_row(row: &SqliteRow) -> Result<PushConfig, sqlx::Error> {
     })
 }
 
-fn claimed_from_row(row: &SqliteRow) -> Result<ClaimedPush, sqlx::Error> {
-    let attempts: i64 = row.try_get("attempts")?;
-    let round_start: i64 = row.try_get("round_start")?;
+/// The event-push outbox: a claim leases a push by moving its due time.
+static EVENT_PUSHES: Outbox = Outbox {
+    table: "event_pushes",
+    columns: "id, appid, event, from_openid, fields, created_at, status, attempts, \
+              round_start, next_attempt_at, delivered_at, last_error",
+    attempts_table: "event_push_attempts",
+    entry_column: "push_id",
+    lease_column: "next_attempt_at",
+    lease_ended: "",
+    release: "",
+};
+
+fn claimed_from_row(row: &SqliteRow) -> sqlx::Result<ClaimedPush> {
+    let (attempts, round_attempts) = attempt_counts(row)?;
     Ok(ClaimedPush {
         id: row.try_get("id")?,
         appid: appid_of(row)?,
@@ -58,67 +68,27 @@ fn claimed_from_row(row: &SqliteRow) -> Result<ClaimedPush, sqlx::Error> {
         event: event_of(row)?,
         created_at: row.try_get("created_at")?,
         attempts,
-        round_attempts: attempts - round_start,
+        round_attempts,
     })
 }
 
-fn record_from_row(row: &SqliteRow) -> Result<PushRecord, sqlx::Error> {
-    let status: String = row.try_get("status")?;
-    Ok(PushRecord {
-        id: row.try_get("id")?,
-        appid: appid_of(row)?,
-        from_openid: row.try_get("from_openid")?,
-        event: event_of(row)?,
-        created_at: row.try_get("created_at")?,
-        status: PushStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        next_attempt_at: row.try_get("next_attempt_at")?,
-        delivered_at: row.try_get("delivered_at")?,
-        last_error: row.try_get("last_error")?,
-        attempts: Vec::new(),
-    })
-}
+impl OutboxEntry for PushRecord {
+    const OUTBOX: &'static Outbox = &EVENT_PUSHES;
 
-fn attempt_from_row(row: &SqliteRow) -> Result<(i64, PushAttempt), sqlx::Error> {
-    let status: Option<i64> = row.try_get("http_status")?;
-    Ok((
-        row.try_get("push_id")?,
-        PushAttempt {
-            attempt: row.try_get("attempt")?,
-            started_at_ms: row.try_get("started_at_ms")?,
-            url: row.try_get("url")?,
-            request_body: row.try_get("request_body")?,
-            http_status: status.and_then(|s| u16::try_from(s).ok()),
-            latency_ms: row.try_get("latency_ms")?,
-            error: row.try_get("error")?,
-            response_body: row.try_get("response_body")?,
-        },
-    ))
-}
-
-const PUSH_COLUMNS: &str = "id, appid, event, from_openid, fields, created_at, status, attempts, \
-     round_start, next_attempt_at, delivered_at, last_error";
-
-/// Fills in the attempts of `records` (all of them, with one query).
-async fn attach_attempts(
-    conn: &mut SqliteConnection,
-    records: &mut [PushRecord],
-) -> sqlx::Result<()> {
-    if records.is_empty() {
-        return Ok(());
+    fn from_row(row: &SqliteRow, attempts: Vec<Attempt>) -> sqlx::Result<Self> {
+        Ok(PushRecord {
+            id: row.try_get("id")?,
+            appid: appid_of(row)?,
+            from_openid: row.try_get("from_openid")?,
+            event: event_of(row)?,
+            created_at: row.try_get("created_at")?,
+            status: status_of(row)?,
+            next_attempt_at: row.try_get("next_attempt_at")?,
+            delivered_at: row.try_get("delivered_at")?,
+            last_error: row.try_get("last_error")?,
+            attempts,
+        })
     }
-    let ids: Vec<String> = records.iter().map(|r| r.id.to_string()).collect();
-    let sql = format!(
-        "SELECT push_id, attempt, started_at_ms, url, request_body, http_status, latency_ms, error, response_body
-         FROM event_push_attempts WHERE push_id IN ({}) ORDER BY push_id, attempt",
-        ids.join(",")
-    );
-    for row in sqlx::query(&sql).fetch_all(conn).await? {
-        let (push_id, attempt) = attempt_from_row(&row)?;
-        if let Some(record) = records.iter_mut().find(|r| r.id == push_id) {
-            record.attempts.push(attempt);
-        }
-    }
-    Ok(())
 }
 
 #[async_trait]
@@ -163,125 +133,48 @@ impl PushStore for SqliteStore {
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedPush>> {
-        let rows = sqlx::query(&format!(
-            "UPDATE event_pushes SET next_attempt_at = ?
-             WHERE id IN (SELECT id FROM event_pushes WHERE status = 'pending' AND next_attempt_at <= ?
-                          ORDER BY next_attempt_at, id LIMIT ?)
-             RETURNING {PUSH_COLUMNS}"
-        ))
-        .bind(lease_until)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut claimed = rows
-            .iter()
-            .map(claimed_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        claimed.sort_by_key(|c| c.id);
-        Ok(claimed)
+        let pool = &self.pool;
+        Ok(outbox::claim_due(
+            pool,
+            &EVENT_PUSHES,
+            now,
+            lease_until,
+            limit,
+            claimed_from_row,
+        )
+        .await?)
     }
 
     async fn record_push_attempt(
         &self,
         push_id: i64,
-        attempt: &PushAttempt,
+        attempt: &Attempt,
         after: AfterAttempt,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO event_push_attempts (push_id, attempt, started_at_ms, url, request_body,
-                 http_status, latency_ms, error, response_body)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(push_id)
-        .bind(attempt.attempt)
-        .bind(attempt.started_at_ms)
-        .bind(&attempt.url)
-        .bind(&attempt.request_body)
-        .bind(attempt.http_status.map(i64::from))
-        .bind(attempt.latency_ms)
-        .bind(&attempt.error)
-        .bind(&attempt.response_body)
-        .execute(&mut *tx)
-        .await?;
-        let (status, next, delivered) = match after {
-            AfterAttempt::Delivered(at) => (PushStatus::Delivered, None, Some(at)),
-            AfterAttempt::RetryAt(at) => (PushStatus::Pending, Some(at), None),
-            AfterAttempt::Failed => (PushStatus::Failed, None, None),
-        };
-        sqlx::query(
-            "UPDATE event_pushes SET status = ?, attempts = ?,
-                 next_attempt_at = COALESCE(?, next_attempt_at),
-                 delivered_at = COALESCE(?, delivered_at),
-                 last_error = COALESCE(?, last_error)
-             WHERE id = ?",
-        )
-        .bind(status.as_str())
-        .bind(attempt.attempt)
-        .bind(next)
-        .bind(delivered)
-        .bind(&attempt.error)
-        .bind(push_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        Ok(outbox::record_attempt(&self.pool, &EVENT_PUSHES, push_id, attempt, after).await?)
     }
 
     async fn mark_push_no_url(&self, push_id: i64, reason: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE event_pushes SET status = 'no_url', last_error = ? WHERE id = ?")
-            .bind(reason)
-            .bind(push_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        Ok(outbox::mark_no_url(&self.pool, &EVENT_PUSHES, push_id, reason).await?)
     }
 
     async fn pushes(&self, filter: &PushFilter) -> StoreResult<Vec<PushRecord>> {
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(&format!(
-            "SELECT {PUSH_COLUMNS} FROM event_pushes
+            "SELECT {} FROM event_pushes
              WHERE (?1 IS NULL OR appid = ?1) AND (?2 IS NULL OR event = ?2)
-             ORDER BY id DESC LIMIT ?3"
+             ORDER BY id DESC LIMIT ?3",
+            EVENT_PUSHES.columns
         ))
         .bind(filter.appid.as_deref())
         .bind(filter.event.as_deref())
         .bind(filter.limit)
         .fetch_all(&mut *conn)
         .await?;
-        let mut records = rows
-            .iter()
-            .map(record_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        attach_attempts(&mut conn, &mut records).await?;
-        Ok(records)
+        Ok(outbox::with_attempts(&mut conn, &rows).await?)
     }
 
-    async fn redeliver_push(&self, push_id: i64, now: i64) -> StoreResult<Redelivery> {
-        let mut tx = self.pool.begin().await?;
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM event_pushes WHERE id = ?")
-                .bind(push_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        match status.as_deref() {
-            None => return Ok(Redelivery::NotFound),
-            Some("pending") => return Ok(Redelivery::AlreadyPending),
-            Some(_) => {}
-        }
-        let row = sqlx::query(&format!(
-            "UPDATE event_pushes SET status = 'pending', round_start = attempts, next_attempt_at = ?
-             WHERE id = ? RETURNING {PUSH_COLUMNS}"
-        ))
-        .bind(now)
-        .bind(push_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let mut record = [record_from_row(&row)?];
-        attach_attempts(&mut tx, &mut record).await?;
-        tx.commit().await?;
-        let [record] = record;
-        Ok(Redelivery::Queued(Box::new(record)))
+    async fn redeliver_push(&self, push_id: i64, now: i64) -> StoreResult<Redelivery<PushRecord>> {
+        Ok(outbox::redeliver(&self.pool, push_id, now).await?)
     }
 }
