@@ -21,6 +21,20 @@ pub struct NewCard {
     pub order_id: String,
     /// The reimbursement chooser's code for this card.
     pub encrypt_code: String,
+    /// What the card holds.
+    pub content: CardContent,
+    /// SHA-256 of the request body: an exact replay gets the first answer.
+    pub request_hash: String,
+    /// Inconsistencies accepted in default mode.
+    pub warnings: Vec<String>,
+    /// Insert time.
+    pub now: i64,
+}
+
+/// What a card holds, new or stored: the billing fields, the content as
+/// accepted and its PDFs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CardContent {
     /// Invoice or bill code.
     pub billing_code: String,
     /// Invoice or bill number.
@@ -37,12 +51,6 @@ pub struct NewCard {
     pub s_pdf_media_id: String,
     /// The extra PDF.
     pub s_trip_pdf_media_id: Option<String>,
-    /// SHA-256 of the request body: an exact replay gets the first answer.
-    pub request_hash: String,
-    /// Inconsistencies accepted in default mode.
-    pub warnings: Vec<String>,
-    /// Insert time.
-    pub now: i64,
 }
 
 /// Who got the card: the insert answer.
@@ -131,22 +139,9 @@ pub struct InvoiceCard {
     pub unionid: Option<String>,
     /// Chooser code.
     pub encrypt_code: String,
-    /// Invoice code.
-    pub billing_code: String,
-    /// Invoice number.
-    pub billing_no: String,
-    /// Total in fen.
-    pub fee: i64,
-    /// Title.
-    pub title: String,
-    /// Issue time.
-    pub billing_time: i64,
-    /// `invoice_user_data` as accepted.
-    pub user_data: serde_json::Value,
-    /// PDF.
-    pub s_pdf_media_id: String,
-    /// Extra PDF.
-    pub s_trip_pdf_media_id: Option<String>,
+    /// What the card holds.
+    #[serde(flatten)]
+    pub content: CardContent,
     /// `INVOICE_REIMBURSE_*`.
     pub reimburse_status: String,
     /// The reimburser holding the lock.

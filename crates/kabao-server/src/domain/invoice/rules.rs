@@ -29,6 +29,47 @@ struct Judge {
 }
 
 impl Judge {
+    /// Checks the hard rules every card shares, then judges the rest
+    /// under `strict`.
+    fn start(
+        strict: bool,
+        fee: i64,
+        title: &str,
+        billing_time: i64,
+        pdf: &str,
+    ) -> Result<Self, Refusal> {
+        if title.trim().is_empty() {
+            return Err(refuse(
+                OaErrcode::InvalidInvoiceTitle,
+                format!("{PREFIX}.title is empty"),
+            ));
+        }
+        if fee < 0 {
+            return Err(refuse(
+                OaErrcode::InvalidParams,
+                format!("{PREFIX}.fee must be a non-negative amount in fen, got {fee}"),
+            ));
+        }
+        if !(1_000_000_000..10_000_000_000).contains(&billing_time) {
+            return Err(refuse(
+                OaErrcode::InvalidParams,
+                format!(
+                    "{PREFIX}.billing_time must be a 10-digit Unix time in seconds, got {billing_time}"
+                ),
+            ));
+        }
+        if pdf.trim().is_empty() {
+            return Err(refuse(
+                OaErrcode::InvalidParams,
+                format!("{PREFIX}.s_pdf_media_id is empty"),
+            ));
+        }
+        Ok(Self {
+            strict,
+            warnings: Vec::new(),
+        })
+    }
+
     fn soft(&mut self, code: OaErrcode, detail: String) -> Result<(), Refusal> {
         if self.strict {
             Err(refuse(code, detail))
@@ -45,48 +86,15 @@ fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn common(fee: i64, title: &str, billing_time: i64, pdf: &str) -> Result<(), Refusal> {
-    if title.trim().is_empty() {
-        return Err(refuse(
-            OaErrcode::InvalidInvoiceTitle,
-            format!("{PREFIX}.title is empty"),
-        ));
-    }
-    if fee < 0 {
-        return Err(refuse(
-            OaErrcode::InvalidParams,
-            format!("{PREFIX}.fee must be a non-negative amount in fen, got {fee}"),
-        ));
-    }
-    if !(1_000_000_000..10_000_000_000).contains(&billing_time) {
-        return Err(refuse(
-            OaErrcode::InvalidParams,
-            format!(
-                "{PREFIX}.billing_time must be a 10-digit Unix time in seconds, got {billing_time}"
-            ),
-        ));
-    }
-    if pdf.trim().is_empty() {
-        return Err(refuse(
-            OaErrcode::InvalidParams,
-            format!("{PREFIX}.s_pdf_media_id is empty"),
-        ));
-    }
-    Ok(())
-}
-
 /// Checks an invoice's content; returns the warnings accepted.
 pub fn check_invoice(data: &InvoiceUserData, strict: bool) -> Result<Vec<String>, Refusal> {
-    common(
+    let mut judge = Judge::start(
+        strict,
         data.fee,
         &data.title,
         data.billing_time,
         &data.s_pdf_media_id,
     )?;
-    let mut judge = Judge {
-        strict,
-        warnings: Vec::new(),
-    };
     if data.billing_no.trim().is_empty() {
         return Err(refuse(
             OaErrcode::InvalidParams,
@@ -178,16 +186,13 @@ pub fn check_invoice(data: &InvoiceUserData, strict: bool) -> Result<Vec<String>
 
 /// Checks a fiscal bill's content; returns the warnings accepted.
 pub fn check_bill(data: &BillUserData, strict: bool) -> Result<Vec<String>, Refusal> {
-    common(
+    let mut judge = Judge::start(
+        strict,
         data.fee,
         &data.title,
         data.billing_time,
         &data.s_pdf_media_id,
     )?;
-    let mut judge = Judge {
-        strict,
-        warnings: Vec::new(),
-    };
     for (name, value) in [
         ("billing_no", &data.billing_no),
         ("billing_code", &data.billing_code),

@@ -243,9 +243,9 @@ fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<InsertOutcome
         return refused(InsertRefusal::AlreadyInserted);
     }
 
-    let mut media = vec![("s_pdf_media_id", card.s_pdf_media_id.as_str())];
-    if let Some(trip) = &card.s_trip_pdf_media_id {
-        if trip == &card.s_pdf_media_id {
+    let mut media = vec![("s_pdf_media_id", card.content.s_pdf_media_id.as_str())];
+    if let Some(trip) = &card.content.s_trip_pdf_media_id {
+        if trip == &card.content.s_pdf_media_id {
             return refused(InsertRefusal::Pdf(
                 "s_trip_pdf_media_id must be a different upload from s_pdf_media_id".into(),
             ));
@@ -259,7 +259,7 @@ fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<InsertOutcome
     }
 
     let mut code = card.code.clone();
-    let user_data = card.user_data.to_string();
+    let user_data = card.content.user_data.to_string();
     let warnings = serde_json::to_string(&card.warnings).unwrap_or_else(|_| "[]".into());
     for _ in 0..5 {
         let inserted = tx
@@ -280,14 +280,14 @@ fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<InsertOutcome
                 openid,
                 unionid,
                 card.encrypt_code,
-                card.billing_code,
-                card.billing_no,
-                card.fee,
-                card.title,
-                card.billing_time,
+                card.content.billing_code,
+                card.content.billing_no,
+                card.content.fee,
+                card.content.title,
+                card.content.billing_time,
                 user_data,
-                card.s_pdf_media_id,
-                card.s_trip_pdf_media_id,
+                card.content.s_pdf_media_id,
+                card.content.s_trip_pdf_media_id,
                 card.request_hash,
                 warnings,
                 ReimburseStatus::Init.as_str(),

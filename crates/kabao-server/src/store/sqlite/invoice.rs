@@ -1,136 +1,58 @@
 //! The invoice flows in SQLite. Card inserts go through the group-commit
 //! writer ([`super::card_writer`]); everything else is one sqlx transaction.
 
+mod read;
+
 use super::{corrupt, push, SqliteStore};
 use crate::domain::invoice::card::{InsertOutcome, InvoiceCard, NewCard, CARD_DISCARDED};
-use crate::domain::invoice::order::{AuthOrder, OrderStatus};
-use crate::domain::invoice::{CardKind, CardTemplate, PdfMedia};
+use crate::domain::invoice::order::AuthOrder;
+use crate::domain::invoice::{CardTemplate, PdfMedia};
 use crate::store::invoice::{InvoiceStore, OrderConflict, StatusChange};
 use crate::store::push::NewPush;
 use crate::store::StoreResult;
 use async_trait::async_trait;
 use kabao_protocol::oa::merchant::UserAuthInfo;
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
-
-fn kind(row: &SqliteRow) -> Result<CardKind, sqlx::Error> {
-    let value: String = row.try_get("kind")?;
-    CardKind::parse(&value).ok_or_else(|| corrupt("kind", value))
-}
-
-fn json(row: &SqliteRow, column: &str) -> Result<serde_json::Value, sqlx::Error> {
-    let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| corrupt(column, e))
-}
-
-fn template_from_row(row: &SqliteRow) -> Result<CardTemplate, sqlx::Error> {
-    Ok(CardTemplate {
-        card_id: row.try_get("card_id")?,
-        appid: row.try_get("appid")?,
-        kind: kind(row)?,
-        payee: row.try_get("payee")?,
-        invoice_type: row.try_get("type")?,
-        title: row.try_get("title")?,
-        info: json(row, "info_json")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn media_from_row(row: &SqliteRow) -> Result<PdfMedia, sqlx::Error> {
-    Ok(PdfMedia {
-        s_media_id: row.try_get("s_media_id")?,
-        appid: row.try_get("appid")?,
-        filename: row.try_get("filename")?,
-        content: row.try_get("content")?,
-        uploaded_at: row.try_get("uploaded_at")?,
-        expires_at: row.try_get("expires_at")?,
-        bound_code: row.try_get("bound_code")?,
-    })
-}
-
-fn order_from_row(row: &SqliteRow) -> Result<AuthOrder, sqlx::Error> {
-    let status: String = row.try_get("status")?;
-    let info: Option<String> = row.try_get("user_auth_info")?;
-    Ok(AuthOrder {
-        appid: row.try_get("appid")?,
-        order_id: row.try_get("order_id")?,
-        kind: kind(row)?,
-        s_pappid: row.try_get("s_pappid")?,
-        platform_appid: row.try_get("platform_appid")?,
-        money: row.try_get("money")?,
-        timestamp: row.try_get("timestamp")?,
-        source: row.try_get("source")?,
-        auth_type: row.try_get("auth_type")?,
-        redirect_url: row.try_get("redirect_url")?,
-        auth_key: row.try_get("auth_key")?,
-        status: OrderStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        openid: row.try_get("openid")?,
-        auth_time: row.try_get("auth_time")?,
-        user_auth_info: info
-            .map(|t| serde_json::from_str(&t))
-            .transpose()
-            .map_err(|e| corrupt("user_auth_info", e))?,
-        reject_reason: row.try_get("reject_reason")?,
-        reject_url: row.try_get("reject_url")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn card_from_row(row: &SqliteRow) -> Result<InvoiceCard, sqlx::Error> {
-    let warnings: String = row.try_get("warnings")?;
-    Ok(InvoiceCard {
-        code: row.try_get("code")?,
-        kind: kind(row)?,
-        card_id: row.try_get("card_id")?,
-        platform_appid: row.try_get("platform_appid")?,
-        appid: row.try_get("appid")?,
-        order_id: row.try_get("order_id")?,
-        openid: row.try_get("openid")?,
-        unionid: row.try_get("unionid")?,
-        encrypt_code: row.try_get("encrypt_code")?,
-        billing_code: row.try_get("billing_code")?,
-        billing_no: row.try_get("billing_no")?,
-        fee: row.try_get("fee")?,
-        title: row.try_get("title")?,
-        billing_time: row.try_get("billing_time")?,
-        user_data: json(row, "user_data")?,
-        s_pdf_media_id: row.try_get("s_pdf_media_id")?,
-        s_trip_pdf_media_id: row.try_get("s_trip_pdf_media_id")?,
-        reimburse_status: row.try_get("reimburse_status")?,
-        reimburse_appid: row.try_get("reimburse_appid")?,
-        card_status: row.try_get("card_status")?,
-        warnings: serde_json::from_str(&warnings).map_err(|e| corrupt("warnings", e))?,
-        inserted_at: row.try_get("inserted_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
-}
-
-const CARD_COLUMNS: &str = "SELECT * FROM invoice_cards";
+use read::{card_from_row, media_from_row, template_from_row, CARD_COLUMNS};
+use sqlx::{Row, Sqlite, Transaction};
 
 impl SqliteStore {
-    async fn order_where(
+    /// Ends an order's move: when its conditional UPDATE changed nothing,
+    /// `conflict` names why from the order's status (None: no such order);
+    /// otherwise the move commits with `pushes` and the order is read back.
+    async fn finish_order_move(
         &self,
-        clause: &str,
-        a: &str,
-        b: Option<&str>,
-    ) -> StoreResult<Option<AuthOrder>> {
-        let sql = format!("SELECT * FROM auth_orders WHERE {clause}");
-        let mut q = sqlx::query(&sql).bind(a);
-        if let Some(b) = b {
-            q = q.bind(b);
-        }
-        let row = q.fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(order_from_row).transpose()?)
-    }
-
-    async fn card_where(&self, clause: &str, value: &str) -> StoreResult<Option<InvoiceCard>> {
-        let sql = format!("{CARD_COLUMNS} WHERE {clause}");
-        let row = sqlx::query(&sql)
-            .bind(value)
-            .fetch_optional(&self.pool)
+        mut tx: Transaction<'_, Sqlite>,
+        moved: bool,
+        pushes: &[NewPush],
+        appid: &str,
+        order_id: &str,
+        conflict: fn(Option<&str>) -> OrderConflict,
+    ) -> StoreResult<Result<AuthOrder, OrderConflict>> {
+        if !moved {
+            let status: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM auth_orders WHERE appid = ? AND order_id = ?",
+            )
+            .bind(appid)
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
             .await?;
-        Ok(row.as_ref().map(card_from_row).transpose()?)
+            return Ok(Err(conflict(status.as_deref())));
+        }
+        commit_with(tx, pushes).await?;
+        Ok(self
+            .order(appid, order_id)
+            .await?
+            .ok_or(OrderConflict::NotFound))
     }
+}
+
+/// Enqueues `pushes` in `tx` and commits: the change and its pushes land together.
+async fn commit_with(mut tx: Transaction<'_, Sqlite>, pushes: &[NewPush]) -> StoreResult<()> {
+    for p in pushes {
+        push::enqueue(&mut tx, p).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -183,11 +105,8 @@ impl InvoiceStore for SqliteStore {
     }
 
     async fn card_template(&self, card_id: &str) -> StoreResult<Option<CardTemplate>> {
-        let row = sqlx::query("SELECT * FROM card_templates WHERE card_id = ?")
-            .bind(card_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(template_from_row).transpose()?)
+        let sql = "SELECT * FROM card_templates WHERE card_id = ?";
+        self.first(sql, &[card_id], template_from_row).await
     }
 
     async fn put_pdf(&self, m: &PdfMedia) -> StoreResult<()> {
@@ -208,11 +127,8 @@ impl InvoiceStore for SqliteStore {
     }
 
     async fn pdf(&self, s_media_id: &str) -> StoreResult<Option<PdfMedia>> {
-        let row = sqlx::query("SELECT * FROM pdf_media WHERE s_media_id = ?")
-            .bind(s_media_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(media_from_row).transpose()?)
+        let sql = "SELECT * FROM pdf_media WHERE s_media_id = ?";
+        self.first(sql, &[s_media_id], media_from_row).await
     }
 
     async fn put_pdf_link(&self, key: &str, s_media_id: &str, expires_at: i64) -> StoreResult<()> {
@@ -303,7 +219,7 @@ impl InvoiceStore for SqliteStore {
     }
 
     async fn order(&self, appid: &str, order_id: &str) -> StoreResult<Option<AuthOrder>> {
-        self.order_where("appid = ? AND order_id = ?", appid, Some(order_id))
+        self.order_where("appid = ? AND order_id = ?", &[appid, order_id])
             .await
     }
 
@@ -314,14 +230,13 @@ impl InvoiceStore for SqliteStore {
     ) -> StoreResult<Option<AuthOrder>> {
         self.order_where(
             "platform_appid = ? AND order_id = ? ORDER BY created_at DESC LIMIT 1",
-            platform_appid,
-            Some(order_id),
+            &[platform_appid, order_id],
         )
         .await
     }
 
     async fn order_by_key(&self, auth_key: &str) -> StoreResult<Option<AuthOrder>> {
-        self.order_where("auth_key = ?", auth_key, None).await
+        self.order_where("auth_key = ?", &[auth_key]).await
     }
 
     async fn authorize_order(
@@ -349,26 +264,14 @@ impl InvoiceStore for SqliteStore {
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() != 1 {
-            let status: Option<String> = sqlx::query_scalar(
-                "SELECT status FROM auth_orders WHERE appid = ? AND order_id = ?",
-            )
-            .bind(appid)
-            .bind(order_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            return Ok(Err(match status.as_deref() {
-                None => OrderConflict::NotFound,
-                Some("rejected") => OrderConflict::Rejected,
-                _ => OrderConflict::AlreadyAuthorized,
-            }));
-        }
-        push::enqueue(&mut tx, push).await?;
-        tx.commit().await?;
-        Ok(self
-            .order(appid, order_id)
-            .await?
-            .ok_or(OrderConflict::NotFound))
+        let moved = done.rows_affected() == 1;
+        let push = std::slice::from_ref(push);
+        self.finish_order_move(tx, moved, push, appid, order_id, |status| match status {
+            None => OrderConflict::NotFound,
+            Some("rejected") => OrderConflict::Rejected,
+            _ => OrderConflict::AlreadyAuthorized,
+        })
+        .await
     }
 
     async fn reject_order(
@@ -395,25 +298,15 @@ impl InvoiceStore for SqliteStore {
         .bind(order_id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() != 1 {
-            let exists: Option<String> = sqlx::query_scalar(
-                "SELECT status FROM auth_orders WHERE appid = ? AND order_id = ?",
-            )
-            .bind(appid)
-            .bind(order_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            return Ok(Err(if exists.is_some() {
+        let moved = done.rows_affected() == 1;
+        self.finish_order_move(tx, moved, &[], appid, order_id, |status| {
+            if status.is_some() {
                 OrderConflict::Inserted
             } else {
                 OrderConflict::NotFound
-            }));
-        }
-        tx.commit().await?;
-        Ok(self
-            .order(appid, order_id)
-            .await?
-            .ok_or(OrderConflict::NotFound))
+            }
+        })
+        .await
     }
 
     async fn insert_card(&self, card: NewCard) -> StoreResult<InsertOutcome> {
@@ -461,10 +354,7 @@ impl InvoiceStore for SqliteStore {
                 return Ok(false);
             }
         }
-        for p in pushes {
-            push::enqueue(&mut tx, p).await?;
-        }
-        tx.commit().await?;
+        commit_with(tx, pushes).await?;
         Ok(true)
     }
 
@@ -482,10 +372,7 @@ impl InvoiceStore for SqliteStore {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        for p in pushes {
-            push::enqueue(&mut tx, p).await?;
-        }
-        tx.commit().await?;
+        commit_with(tx, pushes).await?;
         Ok(true)
     }
 }

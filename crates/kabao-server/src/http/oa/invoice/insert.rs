@@ -3,7 +3,7 @@
 //! order, template, PDF and uniqueness rules are checked atomically by the
 //! store's group-commit writer.
 
-use crate::domain::invoice::card::{InsertOutcome, NewCard};
+use crate::domain::invoice::card::{CardContent, InsertOutcome, NewCard};
 use crate::domain::invoice::rules::{check_bill, check_invoice, Refusal};
 use crate::domain::invoice::{ids, CardKind};
 use crate::http::oa::error::oa_json;
@@ -27,7 +27,7 @@ pub async fn insert_invoice(
     let req = &body.value;
     let data = &req.card_ext.user_card.invoice_user_data;
     let warnings = check_invoice(data, state.settings.strict).map_err(refused)?;
-    let content = Content {
+    let content = CardContent {
         billing_code: data.billing_code.clone(),
         billing_no: data.billing_no.clone(),
         fee: data.fee,
@@ -36,7 +36,6 @@ pub async fn insert_invoice(
         s_pdf_media_id: data.s_pdf_media_id.clone(),
         s_trip_pdf_media_id: data.s_trip_pdf_media_id.clone().filter(|s| !s.is_empty()),
         user_data: serde_json::to_value(data).map_err(OaError::system)?,
-        warnings,
     };
     let target = Target {
         kind: CardKind::Invoice,
@@ -44,7 +43,7 @@ pub async fn insert_invoice(
         appid: &req.appid,
         order_id: &req.order_id,
     };
-    insert(&state, &caller, target, &body.raw, content).await
+    insert(&state, &caller, target, &body.raw, content, warnings).await
 }
 
 /// Inserts a fiscal bill card. The bill fields may sit in
@@ -63,7 +62,7 @@ pub async fn insert_bill(
     };
     let data: BillUserData = parse_value(fields, prefix)?;
     let warnings = check_bill(&data, state.settings.strict).map_err(refused)?;
-    let content = Content {
+    let content = CardContent {
         billing_code: data.billing_code.clone(),
         billing_no: data.billing_no.clone(),
         fee: data.fee,
@@ -72,7 +71,6 @@ pub async fn insert_bill(
         s_pdf_media_id: data.s_pdf_media_id.clone(),
         s_trip_pdf_media_id: None,
         user_data: serde_json::to_value(&data).map_err(OaError::system)?,
-        warnings,
     };
     let target = Target {
         kind: CardKind::FiscalBill,
@@ -80,7 +78,7 @@ pub async fn insert_bill(
         appid: &req.appid,
         order_id: &req.order_id,
     };
-    insert(&state, &caller, target, &body.raw, content).await
+    insert(&state, &caller, target, &body.raw, content, warnings).await
 }
 
 fn parse_value<T: serde::de::DeserializeOwned>(
@@ -99,25 +97,13 @@ struct Target<'a> {
     order_id: &'a str,
 }
 
-/// What the card holds, taken from the checked body.
-struct Content {
-    billing_code: String,
-    billing_no: String,
-    fee: i64,
-    title: String,
-    billing_time: i64,
-    s_pdf_media_id: String,
-    s_trip_pdf_media_id: Option<String>,
-    user_data: serde_json::Value,
-    warnings: Vec<String>,
-}
-
 async fn insert(
     state: &AppState,
     caller: &OaCaller,
     target: Target<'_>,
     raw: &[u8],
-    content: Content,
+    content: CardContent,
+    warnings: Vec<String>,
 ) -> Result<Response, OaError> {
     let card = NewCard {
         code: ids::card_code(),
@@ -127,16 +113,9 @@ async fn insert(
         appid: target.appid.to_owned(),
         order_id: target.order_id.to_owned(),
         encrypt_code: ids::encrypt_code(),
-        billing_code: content.billing_code,
-        billing_no: content.billing_no,
-        fee: content.fee,
-        title: content.title,
-        billing_time: content.billing_time,
-        user_data: content.user_data,
-        s_pdf_media_id: content.s_pdf_media_id,
-        s_trip_pdf_media_id: content.s_trip_pdf_media_id,
+        content,
         request_hash: hex::encode(digest(&SHA256, raw)),
-        warnings: content.warnings,
+        warnings,
         now: state.clock.now(),
     };
     if card.appid.trim().is_empty() {

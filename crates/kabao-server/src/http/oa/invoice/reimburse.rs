@@ -57,7 +57,7 @@ async fn describe(
             (t.invoice_type, t.payee, detail)
         })
         .unwrap_or_default();
-    let mut user_info = card.user_data.clone();
+    let mut user_info = card.content.user_data.clone();
     let info = user_info
         .as_object_mut()
         .ok_or_else(|| OaError::system("card data is not an object"))?;
@@ -68,9 +68,9 @@ async fn describe(
     info.entry("info").or_insert(json!([]));
     info.insert(
         "pdf_url".into(),
-        json!(pdf_link::mint(state, base, &card.s_pdf_media_id).await?),
+        json!(pdf_link::mint(state, base, &card.content.s_pdf_media_id).await?),
     );
-    if let Some(trip) = &card.s_trip_pdf_media_id {
+    if let Some(trip) = &card.content.s_trip_pdf_media_id {
         info.insert(
             "trip_pdf_url".into(),
             json!(pdf_link::mint(state, base, trip).await?),
