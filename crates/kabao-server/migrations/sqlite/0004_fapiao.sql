@@ -80,8 +80,8 @@ CREATE TABLE fapiao_user_titles (
 
 -- One issuing request (fapiao-applications, issue-*, or insert-cards).
 -- kind: CLASSIC, GENERAL, PASSENGER_TRANSPORT, REFINED_OIL,
--- REAL_ESTATE_LEASING, SELF_ISSUED. outcome_json: how the asynchronous
--- outcome is decided for this application (see the control API).
+-- REAL_ESTATE_LEASING, SELF_ISSUED. How its asynchronous steps end is in
+-- fapiao_outcomes.
 CREATE TABLE fapiao_applications (
     owner_mchid     TEXT NOT NULL,
     fapiao_apply_id TEXT NOT NULL,
@@ -90,7 +90,6 @@ CREATE TABLE fapiao_applications (
     scene           TEXT NOT NULL,
     buyer_json      TEXT NOT NULL,
     request_hash    TEXT NOT NULL,
-    outcome_json    TEXT,
     created_at      INTEGER NOT NULL,
     PRIMARY KEY (owner_mchid, fapiao_apply_id)
 );

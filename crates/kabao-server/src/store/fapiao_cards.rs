@@ -5,6 +5,7 @@
 
 use super::StoreResult;
 use crate::domain::fapiao::face::{CardInformation, FapiaoFace};
+use crate::domain::fapiao::request::BuyerInformation;
 use crate::store::fapiao::IssuedFapiao;
 use async_trait::async_trait;
 
@@ -61,7 +62,7 @@ pub struct SelfIssuedApplication {
     /// `WITH_WECHATPAY` or `WITHOUT_WECHATPAY`.
     pub scene: String,
     /// The buyer, plaintext.
-    pub buyer_json: serde_json::Value,
+    pub buyer: BuyerInformation,
     /// Hash of the decrypted request, to tell a replay from a different body.
     pub request_hash: String,
     /// The fapiao, in request order.

@@ -7,42 +7,10 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 /// What a person filled in on the title page (or the control API's title
-/// step): the buyer of the fapiao. Phone and email are kept in plaintext;
+/// step): the buyer of the fapiao, `fapiao_bill_type` always set, no
+/// `amount` or `out_trade_no`. Phone and email are kept in plaintext;
 /// answers encrypt them for the merchant.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserTitle {
-    /// `INDIVIDUAL` or `ORGANIZATION` (the wire `type`).
-    #[serde(rename = "type")]
-    pub buyer_type: String,
-    /// Buyer name (a person's or an organization's).
-    pub name: String,
-    /// 纳税人识别号, required for an organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taxpayer_id: Option<String>,
-    /// Buyer address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// Buyer's landline (the fapiao face's 电话).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephone: Option<String>,
-    /// Buyer's bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
-    /// Buyer's bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_account: Option<String>,
-    /// Mobile phone the fapiao is sent to (shown when the link asked for it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Email the fapiao is sent to (shown when the link asked for it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `COMM_FAPIAO` (普票) or `VAT_FAPIAO` (专票).
-    pub fapiao_bill_type: String,
-    /// The person's message to the merchant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_apply_message: Option<String>,
-}
+pub use crate::domain::fapiao::request::BuyerInformation as UserTitle;
 
 /// The query of one title-url call, kept so the page shows what the
 /// merchant asked for (amount, seller, which cells).

@@ -6,7 +6,10 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-/// 购买方信息 (the invoice title), as sent and as stored (plaintext).
+/// 购买方信息 (the invoice title), as sent and as stored (plaintext): the
+/// buyer of issuing and insert-cards bodies, the title a person fills in
+/// behind a title-url link (bill type always set, no amount or order) and
+/// the user-title answer (with amount and order).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuyerInformation {
     /// INDIVIDUAL or ORGANIZATION.
@@ -47,6 +50,35 @@ pub struct BuyerInformation {
     /// 数电: 用户备注.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_apply_message: Option<String>,
+}
+
+impl BuyerInformation {
+    /// The first title field (type, name, taxpayer id, address, telephone,
+    /// bank, account) in which `self` differs from `title`, ignoring
+    /// surrounding spaces: its name, `self`'s value and the title's value.
+    pub fn first_difference_from<'a>(
+        &'a self,
+        title: &'a BuyerInformation,
+    ) -> Option<(&'static str, &'a str, &'a str)> {
+        let fields = |b: &'a BuyerInformation| {
+            [
+                ("type", Some(b.buyer_type.as_str())),
+                ("name", Some(b.name.as_str())),
+                ("taxpayer_id", b.taxpayer_id.as_deref()),
+                ("address", b.address.as_deref()),
+                ("telephone", b.telephone.as_deref()),
+                ("bank_name", b.bank_name.as_deref()),
+                ("bank_account", b.bank_account.as_deref()),
+            ]
+        };
+        fields(self)
+            .into_iter()
+            .zip(fields(title))
+            .map(|((name, ours), (_, theirs))| {
+                (name, ours.unwrap_or("").trim(), theirs.unwrap_or("").trim())
+            })
+            .find(|(_, ours, theirs)| ours != theirs)
+    }
 }
 
 /// F10 body.

@@ -33,9 +33,14 @@ impl PayError {
 
     /// 400 PARAM_ERROR naming `field` at `location` (`body`, `query`, `path`, `header`).
     pub fn param(field: &str, location: &str, issue: impl Into<String>) -> Self {
+        Self::field(ErrorCode::ParamError, field, location, issue)
+    }
+
+    /// An error with `code` whose message and `detail` name `field` at `location`.
+    pub fn field(code: ErrorCode, field: &str, location: &str, issue: impl Into<String>) -> Self {
         let issue = issue.into();
         Self {
-            code: ErrorCode::ParamError,
+            code,
             message: format!("{field}: {issue}"),
             detail: Some(ErrorDetail {
                 field: Some(field.to_owned()),

@@ -3,7 +3,7 @@
 //! its service provider. Submitting does what the control API's
 //! `fapiao/invites/{key}/answer` does.
 
-use super::html::{escape, page};
+use super::html::{error_alert, escape, page, store_unavailable};
 use crate::domain::fapiao::setup::{check_invite_answer, FapiaoInvite, InviteStatus};
 use crate::state::AppState;
 use crate::store::fapiao_setup::InviteAnswer;
@@ -22,14 +22,6 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/_kabao/fapiao/invite/{key}", get(show).post(submit))
 }
 
-fn unavailable() -> Response {
-    page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "系统错误",
-        "<p>The store is unavailable.</p>",
-    )
-}
-
 async fn load(state: &AppState, key: &str) -> Result<FapiaoInvite, Response> {
     match state.store.invite_by_key(key).await {
         Ok(Some(invite)) => Ok(invite),
@@ -40,7 +32,7 @@ async fn load(state: &AppState, key: &str) -> Result<FapiaoInvite, Response> {
         )),
         Err(e) => {
             tracing::error!(error = %e, "reading a fapiao invitation");
-            Err(unavailable())
+            Err(store_unavailable())
         }
     }
 }
@@ -86,7 +78,10 @@ async fn submit(
     };
     match state.store.answer_invite(&key, &answer).await {
         Ok(Some(answered)) => render(&state, &answered, None, StatusCode::OK).await,
-        Ok(None) => load(&state, &key).await.err().unwrap_or_else(unavailable),
+        Ok(None) => load(&state, &key)
+            .await
+            .err()
+            .unwrap_or_else(store_unavailable),
         Err(StoreError::Conflict(_)) => {
             render(
                 &state,
@@ -98,7 +93,7 @@ async fn submit(
         }
         Err(e) => {
             tracing::error!(error = %e, "answering a fapiao invitation");
-            unavailable()
+            store_unavailable()
         }
     }
 }
@@ -146,7 +141,7 @@ async fn render(
         InviteStatus::Pending => {}
     }
     if let Some(error) = error {
-        body.push_str(&format!("<p class=error role=alert>{}</p>", escape(error)));
+        body.push_str(&error_alert(error));
     }
     body.push_str("<form method=post class=card>");
     let fixed = invite.sub_mchid.clone().unwrap_or_default();

@@ -3,7 +3,7 @@
 //! merchant asked for, 普票 or 专票. Submitting does exactly what the
 //! control API's title step does (store it, send FAPIAO.USER_APPLIED).
 
-use super::html::{escape, page};
+use super::html::{error_alert, escape, page, store_unavailable};
 use crate::http::pay::fapiao::titles::{submit_title, TitleInput, TitleSubmitError};
 use crate::state::AppState;
 use crate::store::fapiao_titles::TitleApplication;
@@ -37,11 +37,7 @@ fn expired_link() -> Response {
 
 fn store_failure(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "reading or writing a fapiao title");
-    page(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "系统错误",
-        "<p>The store is unavailable.</p>",
-    )
+    store_unavailable()
 }
 
 /// The application behind `key` while its link is valid, or the page to show.
@@ -157,7 +153,7 @@ fn render(
         escape(&application.fapiao_apply_id)
     );
     if let Some(error) = error {
-        body.push_str(&format!("<p class=error role=alert>{}</p>", escape(error)));
+        body.push_str(&error_alert(error));
     }
     body.push_str("<form method=post class=card>");
     body.push_str(&select(

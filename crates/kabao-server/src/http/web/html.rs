@@ -1,5 +1,5 @@
-//! The smallest HTML toolkit the pages need: escaping and a phone-sized
-//! page frame.
+//! The smallest HTML toolkit the pages need: escaping, a phone-sized
+//! page frame and the pieces every form page shows.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -42,4 +42,18 @@ button.secondary{{background:#eee;color:#333}}
         title = escape(title),
     );
     (status, Html(html)).into_response()
+}
+
+/// The 500 page shown when the store cannot be read or written.
+pub fn store_unavailable() -> Response {
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "系统错误",
+        "<p>The store is unavailable.</p>",
+    )
+}
+
+/// A form's error message (escaped), announced to screen readers.
+pub fn error_alert(message: &str) -> String {
+    format!("<p class=error role=alert>{}</p>", escape(message))
 }

@@ -83,15 +83,15 @@ async fn store_application(
     }
     sqlx::query(
         "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
-           buyer_json, request_hash, outcome_json, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+           buyer_json, request_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&app.owner_mchid)
     .bind(&app.fapiao_apply_id)
     .bind(&app.caller_mchid)
     .bind(ApplicationKind::SelfIssued.as_str())
     .bind(&app.scene)
-    .bind(app.buyer_json.to_string())
+    .bind(to_json(&app.buyer)?)
     .bind(&app.request_hash)
     .bind(app.now)
     .execute(&mut *conn)

@@ -17,8 +17,10 @@ pub use issuing::{download_token_claims, fapiao_view, DownloadClaims, FAPIAO_FIL
 pub use party::resolve_party;
 pub use sensitive::{decrypt_sensitive, encrypt_for_merchant};
 
+use crate::http::pay::PayError;
 use crate::state::AppState;
 use axum::Router;
+use kabao_protocol::apiv3::ErrorCode;
 
 /// Routes of the fapiao family, relative to `/v3`.
 pub fn routes() -> Router<AppState> {
@@ -28,4 +30,10 @@ pub fn routes() -> Router<AppState> {
         .merge(onboarding::routes())
         .merge(issuing::routes())
         .merge(self_issued::routes())
+}
+
+/// An error with `code` naming the body field `field` (in `detail` and in
+/// `message`): the business errors of the fapiao calls.
+pub(crate) fn field_error(code: ErrorCode, field: &str, issue: impl Into<String>) -> PayError {
+    PayError::field(code, field, "body", issue)
 }

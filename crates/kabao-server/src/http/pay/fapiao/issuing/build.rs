@@ -5,20 +5,12 @@ use super::checks::tax_code;
 use super::errors::param;
 use crate::domain::fapiao::face::{unit_price, FaceItem, FapiaoFace};
 use crate::domain::fapiao::rules::{check_lines, LineFacts};
+use crate::domain::fapiao::setup::TAX_PREFER_MARKS;
 use crate::domain::fapiao::tax::split_line_total;
 use crate::domain::fapiao::FapiaoParty;
 use crate::domain::FieldError;
 use crate::http::pay::PayError;
 use crate::state::AppState;
-
-/// The 税收优惠标识 values.
-const TAX_PREFER_MARKS: [&str; 5] = [
-    "NO_FAVORABLE",
-    "OUTSIDE_VAT",
-    "VAT_EXEMPT",
-    "NORMAL_ZERO_RATED",
-    "EXPORT_ZERO_RATED",
-];
 
 /// One requested line, before tax is computed.
 #[derive(Debug, Clone)]

@@ -136,50 +136,13 @@ pub(super) async fn buyer_matches_title(
                 format!("the user has not filled in the title of fapiao_apply_id {fapiao_apply_id} yet; get a title-url with this id and wait for FAPIAO.USER_APPLIED"),
             )
         })?;
-    let pairs = [
-        (
-            "type",
-            Some(title.buyer_type.as_str()),
-            Some(buyer.buyer_type.as_str()),
-        ),
-        ("name", Some(title.name.as_str()), Some(buyer.name.as_str())),
-        (
-            "taxpayer_id",
-            title.taxpayer_id.as_deref(),
-            buyer.taxpayer_id.as_deref(),
-        ),
-        (
-            "address",
-            title.address.as_deref(),
-            buyer.address.as_deref(),
-        ),
-        (
-            "telephone",
-            title.telephone.as_deref(),
-            buyer.telephone.as_deref(),
-        ),
-        (
-            "bank_name",
-            title.bank_name.as_deref(),
-            buyer.bank_name.as_deref(),
-        ),
-        (
-            "bank_account",
-            title.bank_account.as_deref(),
-            buyer.bank_account.as_deref(),
-        ),
-    ];
-    for (name, theirs, ours) in pairs {
-        let theirs = theirs.unwrap_or("").trim();
-        let ours = ours.unwrap_or("").trim();
-        if theirs != ours {
-            return Err(rule_limit(
-                &format!("buyer_information.{name}"),
-                format!("is \"{ours}\" but the title the user filled in says \"{theirs}\""),
-            ));
-        }
+    match buyer.first_difference_from(&title) {
+        Some((name, ours, theirs)) => Err(rule_limit(
+            &format!("buyer_information.{name}"),
+            format!("is \"{ours}\" but the title the user filled in says \"{theirs}\""),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The card a fapiao of this application goes into: the template's app and

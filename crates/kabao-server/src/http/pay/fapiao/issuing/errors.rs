@@ -1,23 +1,9 @@
 //! The business errors of the issuing calls, each naming its field.
 
 use crate::domain::FieldError;
+pub(super) use crate::http::pay::fapiao::field_error;
 use crate::http::pay::PayError;
-use kabao_protocol::apiv3::{ErrorCode, ErrorDetail};
-
-/// An error with `code` whose `detail.field` and message name `field`.
-pub(super) fn field_error(code: ErrorCode, field: &str, issue: impl Into<String>) -> PayError {
-    let issue = issue.into();
-    PayError {
-        code,
-        message: format!("{field}: {issue}"),
-        detail: Some(ErrorDetail {
-            field: Some(field.to_owned()),
-            value: None,
-            issue: Some(issue),
-            location: Some("body".to_owned()),
-        }),
-    }
-}
+use kabao_protocol::apiv3::ErrorCode;
 
 /// 403 RULE_LIMIT naming `field`.
 pub(super) fn rule_limit(field: &str, issue: impl Into<String>) -> PayError {

@@ -2,6 +2,7 @@
 //! serialise the stored fapiao face, so F15 shows what the merchant sent.
 
 use crate::domain::fapiao::request::BuyerInformation;
+use crate::domain::fapiao::setup::{ExtraInformation, SellerInformation};
 use serde::{Deserialize, Serialize};
 
 /// F20 body.
@@ -48,39 +49,6 @@ pub(super) struct CardFapiao {
     /// 备注.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-}
-
-/// 销售方信息 of a self-issued fapiao.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct SellerInformation {
-    /// 名称.
-    pub name: String,
-    /// 纳税人识别号.
-    pub taxpayer_id: String,
-    /// 地址.
-    pub address: String,
-    /// 电话.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephone: Option<String>,
-    /// 开户银行.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
-    /// 银行账号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_account: Option<String>,
-}
-
-/// 附加信息: who took the money, reviewed and drew the fapiao.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct ExtraInformation {
-    /// 收款人.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payee: Option<String>,
-    /// 复核人.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reviewer: Option<String>,
-    /// 开票人.
-    pub drawer: String,
 }
 
 /// One line of a self-issued fapiao; the merchant supplies every amount.

@@ -2,23 +2,8 @@
 //! name the offending field in `detail.field` and in `message`.
 
 use crate::domain::FieldError;
+pub(super) use crate::http::pay::fapiao::field_error;
 use crate::http::pay::PayError;
-use kabao_protocol::apiv3::{ErrorCode, ErrorDetail};
-
-/// `code` naming `field` (in the body) and what is wrong with it.
-pub(super) fn field_error(code: ErrorCode, field: &str, issue: impl Into<String>) -> PayError {
-    let issue = issue.into();
-    PayError {
-        code,
-        message: format!("{field}: {issue}"),
-        detail: Some(ErrorDetail {
-            field: Some(field.to_owned()),
-            value: None,
-            issue: Some(issue),
-            location: Some("body".to_owned()),
-        }),
-    }
-}
 
 /// A rule violation found by the domain checks, as 400 PARAM_ERROR.
 pub(super) fn param(e: FieldError) -> PayError {

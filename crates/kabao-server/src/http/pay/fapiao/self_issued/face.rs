@@ -13,27 +13,16 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-/// The card package the fapiao go into.
-pub(super) struct CardHolder {
-    /// The app of the owner's card template.
-    pub card_appid: String,
-    /// The template's card id.
-    pub card_id: String,
-    /// The buyer's openid.
-    pub card_openid: String,
-}
-
 /// The application to store for `body` (already checked, phone and email
-/// decrypted).
+/// decrypted), its cards going to `holder`.
 pub(super) fn build_application(
     party: &FapiaoParty,
     fapiao_apply_id: &str,
     scene: Scene,
     body: &InsertCardsBody,
-    holder: &CardHolder,
+    holder: &CardInformation,
     now: i64,
 ) -> SelfIssuedApplication {
-    let buyer_json = plain_json(&body.buyer_information);
     let cards = plain_json(&body.fapiao_card_information);
     let fapiaos = body
         .fapiao_card_information
@@ -47,10 +36,10 @@ pub(super) fn build_application(
         scene: scene.as_str().to_owned(),
         request_hash: request_hash(&json!({
             "scene": scene.as_str(),
-            "buyer_information": buyer_json,
+            "buyer_information": plain_json(&body.buyer_information),
             "fapiao_card_information": cards,
         })),
-        buyer_json,
+        buyer: body.buyer_information.clone(),
         fapiaos,
         now,
     }
@@ -63,7 +52,7 @@ fn plain_json(value: &impl serde::Serialize) -> Value {
 
 /// One fapiao; its id is its fapiao_code followed by its fapiao_number,
 /// which identifies a fapiao nationwide and stays the same on a replay.
-fn fapiao(card: &CardFapiao, holder: &CardHolder, now: i64) -> SelfIssuedFapiao {
+fn fapiao(card: &CardFapiao, holder: &CardInformation, now: i64) -> SelfIssuedFapiao {
     let face = FapiaoFace {
         seller_information: plain_json(&card.seller_information),
         extra_information: plain_json(&card.extra_information),
@@ -90,12 +79,7 @@ fn fapiao(card: &CardFapiao, holder: &CardHolder, now: i64) -> SelfIssuedFapiao 
             issued_at: OffsetDateTime::parse(&card.fapiao_time, &Rfc3339)
                 .map_or(now, OffsetDateTime::unix_timestamp),
         },
-        card: CardInformation {
-            card_appid: holder.card_appid.clone(),
-            card_openid: holder.card_openid.clone(),
-            card_id: Some(holder.card_id.clone()),
-            card_code: None,
-        },
+        card: holder.clone(),
     }
 }
 

@@ -7,8 +7,9 @@
 
 use super::body::InsertCardsBody;
 use super::errors::{field_error, param};
-use super::face::{build_application, CardHolder};
+use super::face::build_application;
 use super::rules::check_body;
+use crate::domain::fapiao::face::CardInformation;
 use crate::domain::fapiao::rules::check_apply_id;
 use crate::domain::fapiao::{FapiaoParty, Scene};
 use crate::http::pay::fapiao::{decrypt_sensitive, parse_body, resolve_party};
@@ -86,7 +87,7 @@ async fn card_holder(
     party: &FapiaoParty,
     scene: Scene,
     fapiao_apply_id: &str,
-) -> Result<CardHolder, PayError> {
+) -> Result<CardInformation, PayError> {
     let owner = &party.owner_mchid;
     let template = state
         .store
@@ -146,9 +147,10 @@ async fn card_holder(
             format!("order {fapiao_apply_id} has no payer openid to insert cards for"),
         )
     })?;
-    Ok(CardHolder {
+    Ok(CardInformation {
         card_appid: template.card_appid,
-        card_id: template.card_id,
         card_openid: openid,
+        card_id: Some(template.card_id),
+        card_code: None,
     })
 }

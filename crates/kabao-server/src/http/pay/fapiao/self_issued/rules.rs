@@ -6,6 +6,7 @@
 
 use super::body::{CardFapiao, CardItem, InsertCardsBody};
 use crate::domain::fapiao::rules::{check_lines, LineFacts};
+use crate::domain::fapiao::setup::TAX_PREFER_MARKS;
 use crate::domain::fapiao::MAX_FAPIAO_PER_APPLICATION;
 use crate::domain::FieldError;
 use std::collections::HashSet;
@@ -17,15 +18,6 @@ const PRICE_SCALE: i128 = 100_000_000_000_000;
 
 /// The rounding a merchant's own system may differ by, in fen.
 const ROUNDING_FEN: i128 = 1;
-
-/// The documented 税收优惠政策标识 values.
-const TAX_PREFER_MARKS: [&str; 5] = [
-    "NO_FAVORABLE",
-    "OUTSIDE_VAT",
-    "VAT_EXEMPT",
-    "NORMAL_ZERO_RATED",
-    "EXPORT_ZERO_RATED",
-];
 
 /// Checks everything about `body` that needs no stored state.
 pub(super) fn check_body(body: &InsertCardsBody) -> Result<(), FieldError> {

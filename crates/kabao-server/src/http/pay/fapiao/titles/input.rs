@@ -193,7 +193,9 @@ impl TitleInput {
                 request.must_input_email,
                 valid_email,
             )?,
-            fapiao_bill_type,
+            amount: None,
+            out_trade_no: None,
+            fapiao_bill_type: Some(fapiao_bill_type),
             user_apply_message: text(
                 "user_apply_message",
                 &self.user_apply_message,
@@ -208,7 +210,7 @@ impl TitleInput {
 /// COMM_FAPIAO for anyone; VAT_FAPIAO (专票) only for an organization with
 /// its address, telephone, bank and account, as a 专票 face needs them.
 fn check_bill_type(title: &UserTitle) -> Result<(), FieldError> {
-    match title.fapiao_bill_type.as_str() {
+    match title.fapiao_bill_type.as_deref().unwrap_or_default() {
         "COMM_FAPIAO" => Ok(()),
         "VAT_FAPIAO" => {
             if title.buyer_type != "ORGANIZATION" {

@@ -8,39 +8,11 @@ use crate::http::pay::fapiao::{encrypt_for_merchant, resolve_party};
 use crate::http::pay::{pay_json, PayError, SignedRequest};
 use crate::http::query;
 use crate::state::AppState;
+use crate::store::fapiao_titles::UserTitle;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use kabao_protocol::apiv3::ErrorCode;
-use serde::Serialize;
-
-/// The answer of user-title.
-#[derive(Debug, Serialize)]
-struct UserTitleAnswer {
-    #[serde(rename = "type")]
-    buyer_type: String,
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    taxpayer_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    telephone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    bank_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    bank_account: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    amount: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    out_trade_no: Option<String>,
-    fapiao_bill_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user_apply_message: Option<String>,
-}
 
 fn not_filled(fapiao_apply_id: &str) -> PayError {
     PayError::new(
@@ -124,20 +96,13 @@ pub(super) async fn user_title(
         Some((out_trade_no, amount)) => (Some(out_trade_no), amount),
         None => (None, application.request.total_amount),
     };
-    let answer = UserTitleAnswer {
-        buyer_type: title.buyer_type,
-        name: title.name,
-        taxpayer_id: title.taxpayer_id,
-        address: title.address,
-        telephone: title.telephone,
-        bank_name: title.bank_name,
-        bank_account: title.bank_account,
+    // The title always has its bill type; the answer adds amount and order.
+    let answer = UserTitle {
         phone,
         email,
-        amount,
+        amount: Some(amount),
         out_trade_no,
-        fapiao_bill_type: title.fapiao_bill_type,
-        user_apply_message: title.user_apply_message,
+        ..title
     };
     Ok(pay_json(StatusCode::OK, &answer))
 }
