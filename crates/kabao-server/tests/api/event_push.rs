@@ -52,28 +52,27 @@ pub async fn emit(app: &TestApp, appid: &str, event: OaEvent) -> i64 {
     emit_in(app.dir.path(), appid, event).await
 }
 
+/// `PUT …/apps/{appid}/push-config` through the control API.
 pub async fn put_config(app: &TestApp, appid: &str, body: &Value) -> (u16, Value) {
-    let r = app
-        .http
-        .put(app.url(&format!("/_kabao/api/apps/{appid}/push-config")))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(body)
-        .send()
+    app.admin_put(&format!("/apps/{appid}/push-config"), body)
         .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// Points APPID's pushes at `path` on `receiver`.
+pub async fn point_at(app: &TestApp, receiver: &Receiver, path: &str) {
+    let (status, body) = put_config(
+        app,
+        APPID,
+        &json!({"url": receiver.url(path), "token": TOKEN, "original_id": "gh_fc0a06a20993"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
 }
 
 /// A merchant app whose pushes go to `receiver`.
 pub async fn configured(app: &TestApp, receiver: &Receiver) {
     app.app(APPID, "merchant").await;
-    let (status, body) = put_config(
-        app,
-        APPID,
-        &json!({"url": receiver.url("/wechat"), "token": TOKEN, "original_id": "gh_fc0a06a20993"}),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
+    point_at(app, receiver, "/wechat").await;
 }
 
 pub async fn push(app: &TestApp, id: i64) -> Value {

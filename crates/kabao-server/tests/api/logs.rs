@@ -29,29 +29,19 @@ async fn json_logs_carry_paths_but_never_secrets() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let token: Value = http
-        .get(format!(
-            "{}/cgi-bin/token?grant_type=client_credential&appid=wxlogs0000000001&secret={secret}",
-            kabao.base_url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get = |path: String| {
+        let request = http.get(format!("{}{path}", kabao.base_url)).send();
+        async move { request.await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let token = get(format!(
+        "/cgi-bin/token?grant_type=client_credential&appid=wxlogs0000000001&secret={secret}"
+    ))
+    .await;
     let token = token["access_token"].as_str().unwrap().to_owned();
-    let ticket: Value = http
-        .get(format!(
-            "{}/cgi-bin/ticket/getticket?type=wx_card&access_token={token}",
-            kabao.base_url
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ticket = get(format!(
+        "/cgi-bin/ticket/getticket?type=wx_card&access_token={token}"
+    ))
+    .await;
     assert_eq!(ticket["errcode"], 0);
     assert!(kabao.terminate().await.success());
 

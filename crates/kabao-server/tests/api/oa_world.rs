@@ -39,6 +39,16 @@ impl World {
         Self::on(spawn_app().await).await
     }
 
+    /// Stops kabao and starts it again on the same store, keeping every id.
+    pub async fn restart(self) -> Self {
+        let dir = self.app.stop().await;
+        let cfg = config(dir.path());
+        Self {
+            app: spawn_with(dir, cfg).await,
+            ..self
+        }
+    }
+
     pub async fn on(app: TestApp) -> Self {
         let mut tokens = Vec::new();
         for (appid, role) in [
@@ -74,8 +84,8 @@ impl World {
             bob: "oBob00000000000000000000000".into(),
             payer: "oPayer0000000000000000000000".into(),
         };
-        world.s_pappid = world.set_url(&world.platform_token.clone()).await;
-        world.bureau_s_pappid = world.set_url(&world.bureau_token.clone()).await;
+        world.s_pappid = oa_s_pappid(&world.app, &world.platform_token).await;
+        world.bureau_s_pappid = oa_s_pappid(&world.app, &world.bureau_token).await;
         let created = world
             .call(
                 "/card/invoice/platform/createcard",
@@ -112,25 +122,7 @@ impl World {
 
     /// POSTs a raw body (no content type, as wechatpy does).
     pub async fn raw(&self, path: &str, token: &str, body: String) -> Value {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let r = self
-            .app
-            .http
-            .post(self.app.url(&format!("{path}{sep}access_token={token}")))
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "OA answers are HTTP 200");
-        r.json().await.unwrap()
-    }
-
-    async fn set_url(&self, token: &str) -> String {
-        let body = self.call("/card/invoice/seturl", token, &json!({})).await;
-        let url = body["invoice_url"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{body}"));
-        url.split("s_pappid=").nth(1).unwrap().to_owned()
+        oa_post(&self.app, path, token, body).await
     }
 
     pub async fn upload_pdf(&self, token: &str, bytes: Vec<u8>) -> Value {
@@ -162,13 +154,7 @@ impl World {
     }
 
     pub async fn ticket(&self, token: &str) -> String {
-        let t = self
-            .app
-            .get_json(&format!(
-                "/cgi-bin/ticket/getticket?type=wx_card&access_token={token}"
-            ))
-            .await;
-        t["ticket"].as_str().unwrap().to_owned()
+        oa_ticket(&self.app, token).await
     }
 
     /// getauthurl for `order_id` (type 0 unless given).
@@ -218,11 +204,52 @@ impl World {
             .await
     }
 
+    /// updateinvoicestatus of the card behind `encrypt_code`, called with `token`.
+    pub async fn reimburse(&self, token: &str, encrypt_code: &str, status: &str) -> Value {
+        let body = json!({"card_id": self.card_id, "encrypt_code": encrypt_code, "reimburse_status": status});
+        self.call("/card/invoice/reimburse/updateinvoicestatus", token, &body)
+            .await
+    }
+
     pub async fn cards_of(&self, openid: &str) -> Vec<Value> {
         let (status, body) = self.app.admin_get(&format!("/users/{openid}/cards")).await;
         assert_eq!(status, 200, "{body}");
         body.as_array().unwrap().clone()
     }
+}
+
+/// POSTs a raw body to an Official Account path with `token` (no content
+/// type, as wechatpy does); OA answers are HTTP 200.
+pub async fn oa_post(app: &TestApp, path: &str, token: &str, body: String) -> Value {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let r = app
+        .http
+        .post(app.url(&format!("{path}{sep}access_token={token}")))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "OA answers are HTTP 200");
+    r.json().await.unwrap()
+}
+
+/// The `s_pappid` seturl hands the platform whose token is `token`.
+pub async fn oa_s_pappid(app: &TestApp, token: &str) -> String {
+    let body = oa_post(app, "/card/invoice/seturl", token, "{}".into()).await;
+    let url = body["invoice_url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
+    url.split("s_pappid=").nth(1).unwrap().to_owned()
+}
+
+/// A `wx_card` ticket for `token`.
+pub async fn oa_ticket(app: &TestApp, token: &str) -> String {
+    let t = app
+        .get_json(&format!(
+            "/cgi-bin/ticket/getticket?type=wx_card&access_token={token}"
+        ))
+        .await;
+    t["ticket"].as_str().unwrap().to_owned()
 }
 
 /// An ordinary VAT e-invoice: 10-digit code, 8-digit number, check code.

@@ -8,13 +8,7 @@ async fn a_push_is_a_signed_xml_post_to_the_configured_url() {
     let receiver = Receiver::start().await;
     let app = spawn_app().await;
     app.app(APPID, "merchant").await;
-    let (status, _) = put_config(
-        &app,
-        APPID,
-        &json!({"url": receiver.url("/wechat/push?tenant=7"), "token": TOKEN, "original_id": "gh_fc0a06a20993"}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    point_at(&app, &receiver, "/wechat/push?tenant=7").await;
     let id = emit(&app, APPID, authorized("1202933957956")).await;
 
     let seen = receiver.wait_for(1).await;
@@ -175,13 +169,7 @@ async fn a_push_without_a_config_ends_as_no_url_and_is_not_retried() {
     assert_eq!(p["xml"], Value::Null);
     assert!(p["last_error"].as_str().unwrap().contains("push-config"));
 
-    let (status, _) = put_config(
-        &app,
-        APPID,
-        &json!({"url": receiver.url("/wechat"), "token": TOKEN, "original_id": "gh_fc0a06a20993"}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    point_at(&app, &receiver, "/wechat").await;
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(push(&app, id).await["status"], "no_url", "never retried");
     assert!(receiver.requests().is_empty());

@@ -1,6 +1,7 @@
 //! The whole flow through HTTP, from getauthurl to the merchant's server.
 
 use super::*;
+use crate::oa_world::{oa_post, oa_s_pappid, oa_ticket};
 
 /// The whole flow through HTTP: the merchant asks for an authorisation URL,
 /// the user authorises (control API stand-in for the WeChat client), and the
@@ -16,70 +17,28 @@ async fn a_user_authorisation_reaches_the_merchant_server() {
         .admin_post("/users", &json!({"appid": APPID, "openid": OPENID}))
         .await;
     assert_eq!(status, 201, "{user}");
-    let (status, _) = put_config(
-        &app,
-        APPID,
-        &json!({"url": receiver.url("/wechat"), "token": TOKEN, "original_id": "gh_fc0a06a20993"}),
-    )
-    .await;
-    assert_eq!(status, 200);
+    point_at(&app, &receiver, "/wechat").await;
     let platform_token = app.token(platform, &platform_secret).await;
     let merchant_token = app.token(APPID, &merchant_secret).await;
-    let seturl: Value = app
-        .http
-        .post(app.url(&format!(
-            "/card/invoice/seturl?access_token={platform_token}"
-        )))
-        .body("{}")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let s_pappid = seturl["invoice_url"]
-        .as_str()
-        .unwrap()
-        .split("s_pappid=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
-    let ticket = app
-        .get_json(&format!(
-            "/cgi-bin/ticket/getticket?type=wx_card&access_token={merchant_token}"
-        ))
-        .await["ticket"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let contact: Value = app
-        .http
-        .post(app.url(&format!(
-            "/card/invoice/setbizattr?action=set_contact&access_token={merchant_token}"
-        )))
-        .body(r#"{"contact":{"phone":"13800000000","time_out":172800}}"#)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let s_pappid = oa_s_pappid(&app, &platform_token).await;
+    let ticket = oa_ticket(&app, &merchant_token).await;
+    let contact = oa_post(
+        &app,
+        "/card/invoice/setbizattr?action=set_contact",
+        &merchant_token,
+        r#"{"contact":{"phone":"13800000000","time_out":172800}}"#.into(),
+    )
+    .await;
     assert_eq!(contact["errcode"], 0, "{contact}");
-    let auth: Value = app
-        .http
-        .post(app.url(&format!(
-            "/card/invoice/getauthurl?access_token={merchant_token}"
-        )))
-        .json(
-            &json!({"s_pappid": s_pappid, "order_id": "flow-1", "money": 100, "timestamp": now(),
-                      "source": "web", "ticket": ticket, "type": 0}),
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let auth = json!({"s_pappid": s_pappid, "order_id": "flow-1", "money": 100, "timestamp": now(),
+                      "source": "web", "ticket": ticket, "type": 0});
+    let auth = oa_post(
+        &app,
+        "/card/invoice/getauthurl",
+        &merchant_token,
+        auth.to_string(),
+    )
+    .await;
     assert_eq!(auth["errcode"], 0, "{auth}");
     let (status, body) = app
         .admin_post(
@@ -90,15 +49,7 @@ async fn a_user_authorisation_reaches_the_merchant_server() {
     assert!(status == 200 || status == 201, "{body}");
 
     let seen = receiver.wait_for(1).await;
-    check_signed(
-        &seen[0],
-        &OaEvent::UserAuthorizeInvoice {
-            succ_order_id: "flow-1".into(),
-            fail_order_id: String::new(),
-            app_id: APPID.into(),
-            source: "web".into(),
-        },
-    );
+    check_signed(&seen[0], &authorized("flow-1"));
     let (_, pushes) = app.admin_get(&format!("/event-pushes?appid={APPID}")).await;
     assert_eq!(pushes.as_array().unwrap().len(), 1, "{pushes}");
     let p = wait_status(&app, pushes[0]["id"].as_i64().unwrap(), "delivered").await;
