@@ -5,8 +5,8 @@
 //! a restart when it was due while kabao was down.
 
 use crate::fapiao_titles::{fill_title, open_callback, provision_title_user};
-use crate::fapiao_world::{FapiaoWorld, DIRECT, PROVIDER, SUB};
-use crate::helpers::{config, spawn_with, TestApp};
+use crate::fapiao_world::{FapiaoWorld, DIRECT};
+use crate::helpers::{config, spawn_with, TestApp, TestMerchant};
 use crate::receiver::Receiver;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -15,32 +15,7 @@ use std::time::Duration;
 async fn start_scaled(dir: tempfile::TempDir, scale: f64, receiver: Receiver) -> FapiaoWorld {
     let mut cfg = config(dir.path());
     cfg.settings.callback_time_scale = scale;
-    let app = spawn_with(dir, cfg).await;
-    let direct = app
-        .merchant(
-            DIRECT,
-            json!({"kind": "direct", "callback_url": receiver.url("/direct")}),
-        )
-        .await;
-    let provider = app
-        .merchant(
-            PROVIDER,
-            json!({"kind": "service_provider", "callback_url": receiver.url("/provider")}),
-        )
-        .await;
-    let (status, body) = app
-        .admin_post(
-            "/merchants",
-            &json!({"mchid": SUB, "kind": "sub_merchant", "parent_mchid": PROVIDER}),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let world = FapiaoWorld {
-        app,
-        direct,
-        provider,
-        receiver,
-    };
+    let world = FapiaoWorld::provision(spawn_with(dir, cfg).await, receiver).await;
     provision_title_user(&world).await;
     world
 }
@@ -295,21 +270,31 @@ async fn black_hole() -> (String, tokio::sync::mpsc::UnboundedReceiver<()>) {
     (url, arrivals)
 }
 
-#[tokio::test]
-async fn a_callback_in_flight_when_kabao_stopped_goes_out_as_soon_as_it_starts_again() {
-    let world = start_scaled(tempfile::tempdir().unwrap(), 1.0, Receiver::start().await).await;
+/// A direct merchant `mchid` whose callback server accepts and never
+/// answers, once its callback for a title of `fapiao_apply_id` (filled in
+/// by `name`) is under way.
+async fn stuck_merchant(
+    world: &FapiaoWorld,
+    mchid: &str,
+    fapiao_apply_id: &str,
+    name: &str,
+) -> TestMerchant {
     let (never, mut arrivals) = black_hole().await;
     let stuck = world
         .app
-        .merchant(
-            "1900000312",
-            json!({"kind": "direct", "callback_url": never}),
-        )
+        .merchant(mchid, json!({"kind": "direct", "callback_url": never}))
         .await;
-    fill_title(&world, &stuck, "CB-INFLIGHT", "", &individual("李十二")).await;
+    fill_title(world, &stuck, fapiao_apply_id, "", &individual(name)).await;
     tokio::time::timeout(Duration::from_secs(10), arrivals.recv())
         .await
         .expect("the first attempt reaches the silent server");
+    stuck
+}
+
+#[tokio::test]
+async fn a_callback_in_flight_when_kabao_stopped_goes_out_as_soon_as_it_starts_again() {
+    let world = start_scaled(tempfile::tempdir().unwrap(), 1.0, Receiver::start().await).await;
+    let stuck = stuck_merchant(&world, "1900000312", "CB-INFLIGHT", "李十二").await;
     let (status, body) = world
         .call(
             &stuck,
@@ -342,18 +327,7 @@ async fn a_callback_in_flight_when_kabao_stopped_goes_out_as_soon_as_it_starts_a
 #[tokio::test]
 async fn a_merchant_whose_server_hangs_does_not_hold_back_another_merchants_callbacks() {
     let world = start_scaled(tempfile::tempdir().unwrap(), 1.0, Receiver::start().await).await;
-    let (never, mut arrivals) = black_hole().await;
-    let stuck = world
-        .app
-        .merchant(
-            "1900000313",
-            json!({"kind": "direct", "callback_url": never}),
-        )
-        .await;
-    fill_title(&world, &stuck, "CB-HANG", "", &individual("甲")).await;
-    tokio::time::timeout(Duration::from_secs(10), arrivals.recv())
-        .await
-        .expect("the stuck merchant's callback is under way");
+    stuck_merchant(&world, "1900000313", "CB-HANG", "甲").await;
     let started = std::time::Instant::now();
     fill_title(&world, &world.direct, "CB-FREE", "", &individual("乙")).await;
     let requests = world.receiver.wait_for(1).await;

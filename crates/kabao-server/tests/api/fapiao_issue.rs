@@ -6,52 +6,42 @@ mod digital;
 mod flow;
 mod rules;
 
-use crate::fapiao_world::FapiaoWorld;
-use crate::helpers::{nonce, now, platform_public_keys, verify_response, TestMerchant};
+pub use crate::fapiao_steps::{
+    assert_error, card_template, encrypt, query, CARD_APPID, ISSUE_PATH,
+};
+use crate::fapiao_world::{FapiaoWorld, DIRECT};
+use crate::helpers::{now, platform_public_keys, verify_response, TestMerchant};
 use crate::receiver::Recorded;
-use kabao_protocol::auth::AuthorizationHeader;
 use kabao_protocol::notification::Notification;
 use serde_json::{json, Value};
 use std::time::Duration;
 
-/// The issuing endpoint.
-pub const ISSUE_PATH: &str = "/v3/new-tax-control-fapiao/fapiao-applications";
-/// The card package app of the test template.
-pub const CARD_APPID: &str = "wxb1170446a4c0a5a2";
 /// The payer of the test orders.
 pub const PAYER: &str = "oIssuePayer00000000000000001";
 /// The 13 % tax code of the official example.
 pub const TAXI: &str = "3010101020203000000";
 
-/// Gives `merchant` (or its `sub`) a card template (F7).
-pub async fn card_template(world: &FapiaoWorld, merchant: &TestMerchant, sub: Option<&str>) {
-    let mut body = json!({"card_appid": CARD_APPID,
-        "card_template_information": {"payee_name": "测试商户", "logo_url": "http://mmbiz.qpic.cn/mmbiz/logo/0"}});
-    if let Some(sub) = sub {
-        body["sub_mchid"] = json!(sub);
-    }
-    let (status, answer) = world
-        .call(
-            merchant,
-            "POST",
-            "/v3/new-tax-control-fapiao/card-template",
-            Some(&body),
-        )
-        .await;
-    assert_eq!(status, 200, "{answer}");
-}
-
 /// A paid order of `owner` by [`PAYER`] (control API); its transaction_id.
 pub async fn paid_order(world: &FapiaoWorld, owner: &str) -> String {
-    let (status, order) = world
-        .app
-        .admin_post(
-            "/fapiao/pay-orders",
-            &json!({"mchid": owner, "appid": CARD_APPID, "openid": PAYER, "amount": 429900}),
-        )
-        .await;
-    assert_eq!(status, 201, "{order}");
-    order["transaction_id"].as_str().unwrap().to_owned()
+    crate::fapiao_steps::paid_order(world, owner, PAYER, 429900).await
+}
+
+/// Gives the direct merchant a card template; a paid order of its.
+pub async fn direct_order(world: &FapiaoWorld) -> String {
+    card_template(world, &world.direct, None).await;
+    paid_order(world, DIRECT).await
+}
+
+/// Issues one fapiao "F" of `total` for `tx` as the direct merchant
+/// (classic, WITH_WECHATPAY); asserts 202.
+pub async fn issue_one(world: &FapiaoWorld, tx: &str, total: i64) {
+    let (status, answer) = issue(
+        world,
+        &world.direct,
+        &classic("WITH_WECHATPAY", tx, vec![fapiao("F", vec![line(total)])]),
+    )
+    .await;
+    assert_eq!(status, 202, "{answer}");
 }
 
 /// One line of 13 % tax, tax included.
@@ -76,19 +66,7 @@ pub fn classic(scene: &str, apply_id: &str, fapiaos: Vec<Value>) -> Value {
            "fapiao_information": fapiaos})
 }
 
-/// Encrypts a sensitive field for kabao's platform key; returns the
-/// ciphertext and the `Wechatpay-Serial` to send.
-pub async fn encrypt(world: &FapiaoWorld, plaintext: &str) -> (String, String) {
-    let keys = platform_public_keys(&world.app).await;
-    let (serial, key_id, key) = &keys[0];
-    let name = serial.clone().or(key_id.clone()).unwrap();
-    (
-        key.encrypt_oaep_sha1_b64(plaintext.as_bytes()).unwrap(),
-        name,
-    )
-}
-
-/// A signed call carrying `Wechatpay-Serial` (for encrypted fields).
+/// POSTs `body` to `path` with `Wechatpay-Serial` (for encrypted fields).
 pub async fn call_with_serial(
     world: &FapiaoWorld,
     merchant: &TestMerchant,
@@ -96,59 +74,14 @@ pub async fn call_with_serial(
     body: &Value,
     serial: &str,
 ) -> (u16, Value) {
-    let text = body.to_string();
-    let auth = AuthorizationHeader::sign(
-        &merchant.key,
-        &merchant.mchid,
-        &merchant.serial,
-        "POST",
-        path,
-        now(),
-        &nonce(),
-        text.as_bytes(),
-    );
-    let response = world
-        .app
-        .http
-        .post(world.app.url(path))
-        .header("Authorization", auth.to_header_value())
-        .header("Content-Type", "application/json")
-        .header("Wechatpay-Serial", serial)
-        .body(text)
-        .send()
+    world
+        .call_with_serial(merchant, "POST", path, Some(body), serial, now())
         .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.bytes().await.unwrap();
-    verify_response(&headers, &bytes, &platform_public_keys(&world.app).await);
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 /// POSTs an F10 body.
 pub async fn issue(world: &FapiaoWorld, merchant: &TestMerchant, body: &Value) -> (u16, Value) {
     world.call(merchant, "POST", ISSUE_PATH, Some(body)).await
-}
-
-/// F15 as `merchant` sees it.
-pub async fn query(
-    world: &FapiaoWorld,
-    merchant: &TestMerchant,
-    apply_id: &str,
-    sub: Option<&str>,
-) -> (u16, Value) {
-    let query = sub.map(|s| format!("?sub_mchid={s}")).unwrap_or_default();
-    world
-        .call(
-            merchant,
-            "GET",
-            &format!("{ISSUE_PATH}/{apply_id}{query}"),
-            None,
-        )
-        .await
 }
 
 /// Polls F15 until every fapiao has `status` and `card_status` (None: no
@@ -180,6 +113,12 @@ pub async fn wait_until(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("{apply_id} never reached {status}/{card_status:?}: {last}");
+}
+
+/// Waits until every fapiao of the direct merchant's `tx` is ISSUED with
+/// its card INSERTED; returns the last F15 answer.
+pub async fn direct_inserted(world: &FapiaoWorld, tx: &str) -> Value {
+    wait_until(world, &world.direct, tx, None, "ISSUED", Some("INSERTED")).await
 }
 
 /// The decrypted callbacks of `event_type` the receiver got at `path`
@@ -224,16 +163,4 @@ async fn opened(
             })
         })
         .collect()
-}
-
-/// Asserts an APIv3 error: status, code, and the field named in
-/// `detail.field` and in `message`.
-pub fn assert_error(answer: &(u16, Value), status: u16, code: &str, field: Option<&str>) {
-    let (got, body) = answer;
-    assert_eq!(*got, status, "{body}");
-    assert_eq!(body["code"], code, "{body}");
-    if let Some(field) = field {
-        assert_eq!(body["detail"]["field"], field, "{body}");
-        assert!(body["message"].as_str().unwrap().contains(field), "{body}");
-    }
 }

@@ -2,26 +2,22 @@
 //! of kabao's clock, held until released, or failing; per merchant and per
 //! application, set before or after the issuing call.
 
-use crate::fapiao_issue::{
-    card_template, classic, fapiao, issue, line, paid_order, query, wait_until,
-};
+use crate::fapiao_issue::{callbacks, direct_inserted, direct_order, issue_one, query};
+use crate::fapiao_steps::{application, release_one, set_outcome};
 use crate::fapiao_world::{FapiaoWorld, DIRECT};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-async fn issued_order(world: &FapiaoWorld) -> String {
-    card_template(world, &world.direct, None).await;
-    paid_order(world, DIRECT).await
-}
-
-async fn send(world: &FapiaoWorld, tx: &str) {
-    let (status, answer) = issue(
-        world,
-        &world.direct,
-        &classic("WITH_WECHATPAY", tx, vec![fapiao("F", vec![line(100)])]),
-    )
-    .await;
-    assert_eq!(status, 202, "{answer}");
+/// A world whose direct merchant sent fapiao "F" for a new order, under
+/// `outcome` set beforehand for that application or (`merchant_wide`) as
+/// the merchant's default; the order's transaction_id.
+async fn sent_under(outcome: Value, merchant_wide: bool) -> (FapiaoWorld, String) {
+    let world = FapiaoWorld::start().await;
+    let tx = direct_order(&world).await;
+    let apply_id = (!merchant_wide).then_some(tx.as_str());
+    set_outcome(&world, DIRECT, apply_id, &outcome).await;
+    issue_one(&world, &tx, 100).await;
+    (world, tx)
 }
 
 /// The status after giving the worker time to run anything due.
@@ -31,30 +27,13 @@ async fn settled_status(world: &FapiaoWorld, tx: &str) -> Value {
     body["fapiao_information"][0].clone()
 }
 
-async fn set_outcome(world: &FapiaoWorld, path: &str, outcome: Value) -> Value {
-    let (status, body) = world.app.admin_post(path, &outcome).await;
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
 #[tokio::test]
 async fn after_seconds_waits_for_kabaos_clock() {
-    let world = FapiaoWorld::start().await;
-    let tx = issued_order(&world).await;
-    set_outcome(
-        &world,
-        &format!("/fapiao/applications/{DIRECT}/{tx}/outcome"),
-        json!({"mode": "after_seconds", "seconds": 60}),
-    )
-    .await;
-    send(&world, &tx).await;
+    let (world, tx) = sent_under(json!({"mode": "after_seconds", "seconds": 60}), false).await;
     let waiting = settled_status(&world, &tx).await;
     assert_eq!(waiting["status"], "ISSUE_ACCEPTED");
     assert!(waiting.get("card_information").is_none());
-    let (_, read) = world
-        .app
-        .admin_get(&format!("/fapiao/applications/{DIRECT}/{tx}"))
-        .await;
+    let (_, read) = application(&world, DIRECT, &tx).await;
     assert_eq!(
         read["outcome"],
         json!({"mode": "after_seconds", "seconds": 60})
@@ -64,48 +43,24 @@ async fn after_seconds_waits_for_kabaos_clock() {
     assert!(read["pending_steps"][0]["due_at"].is_i64());
 
     world.app.advance_clock(61).await;
-    wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
-    let (_, read) = world
-        .app
-        .admin_get(&format!("/fapiao/applications/{DIRECT}/{tx}"))
-        .await;
+    direct_inserted(&world, &tx).await;
+    let (_, read) = application(&world, DIRECT, &tx).await;
     assert_eq!(read["pending_steps"], json!([]));
 }
 
 #[tokio::test]
 async fn manual_holds_every_step_until_released() {
-    let world = FapiaoWorld::start().await;
-    let tx = issued_order(&world).await;
-    set_outcome(
-        &world,
-        &format!("/fapiao/applications/{DIRECT}/{tx}/outcome"),
-        json!({"mode": "manual"}),
-    )
-    .await;
-    send(&world, &tx).await;
+    let (world, tx) = sent_under(json!({"mode": "manual"}), false).await;
     world.app.advance_clock(200).await;
     assert_eq!(
         settled_status(&world, &tx).await["status"],
         "ISSUE_ACCEPTED"
     );
-    let (_, read) = world
-        .app
-        .admin_get(&format!("/fapiao/applications/{DIRECT}/{tx}"))
-        .await;
+    let (_, read) = application(&world, DIRECT, &tx).await;
     assert_eq!(read["pending_steps"][0]["due_at"], Value::Null, "held");
 
-    let (status, released) = world
-        .app
-        .admin_post(
-            &format!("/fapiao/applications/{DIRECT}/{tx}/release"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(
-        (status, released["released_steps"].as_i64()),
-        (200, Some(1))
-    );
-    wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    release_one(&world, DIRECT, &tx).await;
+    direct_inserted(&world, &tx).await;
     let (status, _) = world
         .app
         .admin_post(
@@ -118,33 +73,17 @@ async fn manual_holds_every_step_until_released() {
 
 #[tokio::test]
 async fn an_outcome_set_after_the_call_replans_the_waiting_steps() {
-    let world = FapiaoWorld::start().await;
-    let tx = issued_order(&world).await;
-    set_outcome(
-        &world,
-        &format!("/fapiao/outcomes/{DIRECT}"),
-        json!({"mode": "manual"}),
-    )
-    .await;
-    send(&world, &tx).await;
+    let (world, tx) = sent_under(json!({"mode": "manual"}), true).await;
     assert_eq!(
         settled_status(&world, &tx).await["status"],
         "ISSUE_ACCEPTED"
     );
-    let (_, read) = world
-        .app
-        .admin_get(&format!("/fapiao/applications/{DIRECT}/{tx}"))
-        .await;
+    let (_, read) = application(&world, DIRECT, &tx).await;
     assert_eq!(read["outcome_source"], "merchant");
 
-    let set = set_outcome(
-        &world,
-        &format!("/fapiao/applications/{DIRECT}/{tx}/outcome"),
-        json!({"mode": "immediate"}),
-    )
-    .await;
+    let set = set_outcome(&world, DIRECT, Some(&tx), &json!({"mode": "immediate"})).await;
     assert_eq!(set["replanned_steps"], 1);
-    wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    direct_inserted(&world, &tx).await;
     let (_, default) = world
         .app
         .admin_get(&format!("/fapiao/outcomes/{DIRECT}"))
@@ -154,16 +93,9 @@ async fn an_outcome_set_after_the_call_replans_the_waiting_steps() {
 
 #[tokio::test]
 async fn fail_leaves_a_classic_fapiao_issued() {
-    let world = FapiaoWorld::start().await;
-    let tx = issued_order(&world).await;
-    set_outcome(
-        &world,
-        &format!("/fapiao/outcomes/{DIRECT}"),
-        json!({"mode": "fail", "code": "TAX_ERROR", "message": "税局异常"}),
-    )
-    .await;
-    send(&world, &tx).await;
-    let done = wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    let fail = json!({"mode": "fail", "code": "TAX_ERROR", "message": "税局异常"});
+    let (world, tx) = sent_under(fail, true).await;
+    let done = direct_inserted(&world, &tx).await;
     assert!(done["fapiao_information"][0]
         .get("fapiao_error_code")
         .is_none());
@@ -218,10 +150,7 @@ async fn outcome_bodies_and_reads_are_checked() {
         .admin_post("/fapiao/outcomes/1999999999", &json!({"mode": "manual"}))
         .await;
     assert_eq!(status, 404);
-    let (status, _) = world
-        .app
-        .admin_get(&format!("/fapiao/applications/{DIRECT}/NOPE"))
-        .await;
+    let (status, _) = application(&world, DIRECT, "NOPE").await;
     assert_eq!(status, 404);
     let (status, body) = world.app.admin_get("/fapiao/cards").await;
     assert_eq!(
@@ -235,15 +164,7 @@ async fn outcome_bodies_and_reads_are_checked() {
 
 #[tokio::test]
 async fn scheduled_steps_survive_a_restart() {
-    let world = FapiaoWorld::start().await;
-    let tx = issued_order(&world).await;
-    set_outcome(
-        &world,
-        &format!("/fapiao/applications/{DIRECT}/{tx}/outcome"),
-        json!({"mode": "manual"}),
-    )
-    .await;
-    send(&world, &tx).await;
+    let (world, tx) = sent_under(json!({"mode": "manual"}), false).await;
     assert_eq!(
         settled_status(&world, &tx).await["status"],
         "ISSUE_ACCEPTED"
@@ -265,20 +186,8 @@ async fn scheduled_steps_survive_a_restart() {
         receiver,
     };
 
-    let (status, released) = world
-        .app
-        .admin_post(
-            &format!("/fapiao/applications/{DIRECT}/{tx}/release"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(
-        (status, released["released_steps"].as_i64()),
-        (200, Some(1))
-    );
-    wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
-    let inserted =
-        crate::fapiao_issue::callbacks(&world, &world.direct, "/direct", "FAPIAO.CARD_INSERTED", 1)
-            .await;
+    release_one(&world, DIRECT, &tx).await;
+    direct_inserted(&world, &tx).await;
+    let inserted = callbacks(&world, &world.direct, "/direct", "FAPIAO.CARD_INSERTED", 1).await;
     assert_eq!(inserted[0]["fapiao_apply_id"], tx);
 }

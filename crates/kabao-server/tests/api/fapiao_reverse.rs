@@ -2,8 +2,12 @@
 //! card leaving the package, their callbacks, and PDF downloads.
 
 use crate::fapiao_issue::{
-    assert_error, callbacks, card_template, classic, fapiao, issue, line, paid_order, query,
-    wait_until, ISSUE_PATH, PAYER,
+    callbacks, classic, direct_inserted, direct_order, fapiao, issue, issue_one, line, paid_order,
+    wait_until, PAYER,
+};
+use crate::fapiao_steps::{
+    application, assert_error, card_template, cards, post_reverse, query, release_one, set_outcome,
+    ISSUE_PATH,
 };
 use crate::fapiao_world::{FapiaoWorld, DIRECT, PROVIDER, SUB};
 use serde_json::{json, Value};
@@ -42,6 +46,11 @@ fn reverse_body(sub: Option<&str>, targets: &[(&str, &str)]) -> Value {
     body
 }
 
+/// POSTs a reverse `body` for the direct merchant's `tx`.
+async fn direct_reverse(world: &FapiaoWorld, tx: &str, body: &Value) -> (u16, Value) {
+    post_reverse(world, &world.direct, tx, body).await
+}
+
 fn number(done: &Value, i: usize) -> String {
     done["fapiao_information"][i]["blue_fapiao"]["fapiao_number"]
         .as_str()
@@ -53,15 +62,8 @@ fn number(done: &Value, i: usize) -> String {
 async fn reversing_issues_a_red_fapiao_and_discards_the_card() {
     let world = FapiaoWorld::start().await;
     let (tx, done) = issued(&world, true, &["A", "B"]).await;
-    let path = format!("{ISSUE_PATH}/{tx}/reverse");
-    let (status, answer) = world
-        .call(
-            &world.provider,
-            "POST",
-            &path,
-            Some(&reverse_body(Some(SUB), &[("B", &number(&done, 1))])),
-        )
-        .await;
+    let body = reverse_body(Some(SUB), &[("B", &number(&done, 1))]);
+    let (status, answer) = post_reverse(&world, &world.provider, &tx, &body).await;
     assert_eq!((status, answer), (202, Value::Null));
 
     let after = wait_until_one(&world, &tx, "B", "REVERSED", "DISCARDED").await;
@@ -95,10 +97,7 @@ async fn reversing_issues_a_red_fapiao_and_discards_the_card() {
         "DISCARDED"
     );
 
-    let (_, cards) = world
-        .app
-        .admin_get(&format!("/fapiao/cards?openid={PAYER}"))
-        .await;
+    let (_, cards) = cards(&world, PAYER).await;
     let b_card = cards["cards"]
         .as_array()
         .unwrap()
@@ -111,14 +110,7 @@ async fn reversing_issues_a_red_fapiao_and_discards_the_card() {
         (Some("REVERSED"), Some("DISCARDED"))
     );
 
-    let again = world
-        .call(
-            &world.provider,
-            "POST",
-            &path,
-            Some(&reverse_body(Some(SUB), &[("B", &number(&done, 1))])),
-        )
-        .await;
+    let again = post_reverse(&world, &world.provider, &tx, &body).await;
     assert_error(
         &again,
         400,
@@ -154,32 +146,10 @@ async fn wait_until_one(
 #[tokio::test]
 async fn only_an_issued_fapiao_with_its_number_can_be_reversed() {
     let world = FapiaoWorld::start().await;
-    let (status, _) = world
-        .app
-        .admin_post(
-            &format!("/fapiao/outcomes/{DIRECT}"),
-            &json!({"mode": "manual"}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    card_template(&world, &world.direct, None).await;
-    let tx = paid_order(&world, DIRECT).await;
-    let (status, _) = issue(
-        &world,
-        &world.direct,
-        &classic("WITH_WECHATPAY", &tx, vec![fapiao("F", vec![line(100)])]),
-    )
-    .await;
-    assert_eq!(status, 202);
-    let path = format!("{ISSUE_PATH}/{tx}/reverse");
-    let held = world
-        .call(
-            &world.direct,
-            "POST",
-            &path,
-            Some(&reverse_body(None, &[("F", "12345678")])),
-        )
-        .await;
+    set_outcome(&world, DIRECT, None, &json!({"mode": "manual"})).await;
+    let tx = direct_order(&world).await;
+    issue_one(&world, &tx, 100).await;
+    let held = direct_reverse(&world, &tx, &reverse_body(None, &[("F", "12345678")])).await;
     assert_error(
         &held,
         400,
@@ -196,41 +166,17 @@ async fn only_an_issued_fapiao_with_its_number_can_be_reversed() {
         .await;
     assert_error(&files, 400, "INVALID_REQUEST", None);
 
-    let (status, released) = world
-        .app
-        .admin_post(
-            &format!("/fapiao/applications/{DIRECT}/{tx}/release"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(
-        (status, released["released_steps"].as_i64()),
-        (200, Some(1))
-    );
-    let done = wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    release_one(&world, DIRECT, &tx).await;
+    let done = direct_inserted(&world, &tx).await;
 
-    let wrong = world
-        .call(
-            &world.direct,
-            "POST",
-            &path,
-            Some(&reverse_body(None, &[("F", "00000000")])),
-        )
-        .await;
+    let wrong = direct_reverse(&world, &tx, &reverse_body(None, &[("F", "00000000")])).await;
     assert_error(
         &wrong,
         400,
         "INVALID_REQUEST",
         Some("fapiao_information[0].fapiao_number"),
     );
-    let unknown = world
-        .call(
-            &world.direct,
-            "POST",
-            &path,
-            Some(&reverse_body(None, &[("G", "1")])),
-        )
-        .await;
+    let unknown = direct_reverse(&world, &tx, &reverse_body(None, &[("G", "1")])).await;
     assert_error(
         &unknown,
         404,
@@ -239,23 +185,16 @@ async fn only_an_issued_fapiao_with_its_number_can_be_reversed() {
     );
     let mut no_reason = reverse_body(None, &[("F", &number(&done, 0))]);
     no_reason["reverse_reason"] = json!(" ");
-    let answer = world
-        .call(&world.direct, "POST", &path, Some(&no_reason))
-        .await;
+    let answer = direct_reverse(&world, &tx, &no_reason).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some("reverse_reason"));
-    let still = wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    let still = direct_inserted(&world, &tx).await;
     assert!(still["fapiao_information"][0].get("red_fapiao").is_none());
 
     let mut free_text = reverse_body(None, &[("F", &number(&done, 0))]);
     free_text["reverse_reason"] = json!("退款");
-    let (status, _) = world
-        .call(&world.direct, "POST", &path, Some(&free_text))
-        .await;
+    let (status, _) = direct_reverse(&world, &tx, &free_text).await;
     assert_eq!(status, 202, "free-text reasons are tolerated");
-    let (status, held) = world
-        .app
-        .admin_get(&format!("/fapiao/applications/{DIRECT}/{tx}"))
-        .await;
+    let (status, held) = application(&world, DIRECT, &tx).await;
     assert_eq!(status, 200);
     assert_eq!(
         held["fapiao_information"][0]["status"], "REVERSE_ACCEPTED",
@@ -350,22 +289,9 @@ async fn fapiao_files_hand_out_a_pdf_for_thirty_seconds() {
 /// What wechatpayv3's fapiao_query_files sends without parameters: the body
 /// `{}`, signed as if it were empty.
 async fn wechatpayv3_empty_post(world: &FapiaoWorld, path: &str) -> (u16, Value) {
-    let merchant = &world.direct;
-    let auth = kabao_protocol::auth::AuthorizationHeader::sign(
-        &merchant.key,
-        &merchant.mchid,
-        &merchant.serial,
-        "POST",
-        path,
-        crate::helpers::now(),
-        &crate::helpers::nonce(),
-        b"",
-    );
     let response = world
         .app
-        .http
-        .post(world.app.url(path))
-        .header("Authorization", auth.to_header_value())
+        .signed_request(&world.direct, "POST", path, b"", crate::helpers::now())
         .header("Content-Type", "application/json")
         .body("{}")
         .send()

@@ -6,9 +6,9 @@ mod insert;
 mod insert_rules;
 mod upload;
 
-use crate::fapiao_world::FapiaoWorld;
-use crate::helpers::{nonce, platform_public_keys, verify_response, TestMerchant};
-use kabao_protocol::auth::AuthorizationHeader;
+use crate::fapiao_steps::{card_template, encrypt, query};
+use crate::fapiao_world::{FapiaoWorld, DIRECT};
+use crate::helpers::{nonce, platform_public_keys, TestMerchant};
 use serde_json::{json, Value};
 use sm3::{Digest, Sm3};
 
@@ -100,44 +100,24 @@ pub async fn send_upload(
     content_type: &str,
     body: Vec<u8>,
 ) -> (u16, Value) {
-    let auth = AuthorizationHeader::sign(
-        &merchant.key,
-        &merchant.mchid,
-        &merchant.serial,
-        "POST",
-        UPLOAD_PATH,
-        kabao_now(world).await,
-        &nonce(),
-        signed_meta.as_bytes(),
-    );
-    let response = world
+    let request = world
         .app
-        .http
-        .post(world.app.url(UPLOAD_PATH))
-        .header("Authorization", auth.to_header_value())
+        .signed_request(
+            merchant,
+            "POST",
+            UPLOAD_PATH,
+            signed_meta.as_bytes(),
+            kabao_now(world).await,
+        )
         .header("Content-Type", content_type)
         .header("Accept", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.bytes().await.unwrap();
-    let keys = platform_public_keys(&world.app).await;
-    verify_response(&headers, &bytes, &keys);
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+        .body(body);
+    world.send(request).await
 }
 
 /// Asserts a PARAM_ERROR (or another code) naming `field`.
 pub fn assert_error(status: u16, body: &Value, want_status: u16, code: &str, field: &str) {
-    assert_eq!(status, want_status, "{body}");
-    assert_eq!(body["code"], code, "{body}");
-    assert_eq!(body["detail"]["field"], field, "{body}");
-    assert!(body["message"].as_str().unwrap().contains(field), "{body}");
+    crate::fapiao_steps::assert_error(&(status, body.clone()), want_status, code, Some(field));
 }
 
 /// The insert-cards path of `fapiao_apply_id`.
@@ -186,7 +166,7 @@ pub async fn insert_body(
     let mut body = json!({
         "scene": scene,
         "buyer_information": {"type": "INDIVIDUAL", "name": "张三",
-            "phone": encrypt_for_kabao(world, "13800138000").await},
+            "phone": encrypt(world, "13800138000").await.0},
         "fapiao_card_information": cards,
     });
     if let Some(sub) = sub {
@@ -195,8 +175,7 @@ pub async fn insert_body(
     body
 }
 
-/// The serial of kabao's platform certificate and `plaintext` RSA-OAEP
-/// encrypted with it, as an SDK encrypts a sensitive field.
+/// The serial of kabao's platform certificate, for `Wechatpay-Serial`.
 pub async fn platform_serial(world: &FapiaoWorld) -> String {
     let keys = platform_public_keys(&world.app).await;
     keys.iter()
@@ -204,102 +183,36 @@ pub async fn platform_serial(world: &FapiaoWorld) -> String {
         .unwrap()
 }
 
-/// `plaintext` encrypted for kabao's platform certificate (base64).
-pub async fn encrypt_for_kabao(world: &FapiaoWorld, plaintext: &str) -> String {
-    let keys = platform_public_keys(&world.app).await;
-    let (_, _, key) = keys.iter().find(|(serial, _, _)| serial.is_some()).unwrap();
-    key.encrypt_oaep_sha1_b64(plaintext.as_bytes()).unwrap()
-}
-
 /// A signed POST carrying `Wechatpay-Serial` (as SDKs do after encrypting
-/// a field); returns status and body after verifying the answer.
+/// a field) at kabao's time; returns status and body after verifying the
+/// answer.
 pub async fn post_with_serial(
     world: &FapiaoWorld,
     merchant: &TestMerchant,
     path: &str,
     body: &Value,
 ) -> (u16, Value) {
-    let text = body.to_string();
-    let auth = AuthorizationHeader::sign(
-        &merchant.key,
-        &merchant.mchid,
-        &merchant.serial,
-        "POST",
-        path,
-        kabao_now(world).await,
-        &nonce(),
-        text.as_bytes(),
-    );
-    let response = world
-        .app
-        .http
-        .post(world.app.url(path))
-        .header("Authorization", auth.to_header_value())
-        .header("Content-Type", "application/json")
-        .header("Wechatpay-Serial", platform_serial(world).await)
-        .body(text)
-        .send()
+    let serial = platform_serial(world).await;
+    let timestamp = kabao_now(world).await;
+    world
+        .call_with_serial(merchant, "POST", path, Some(body), &serial, timestamp)
         .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.bytes().await.unwrap();
-    verify_response(&headers, &bytes, &platform_public_keys(&world.app).await);
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 /// The payer of the test orders.
 pub const OPENID: &str = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
 
-/// Gives `merchant` (or its `sub`) a fapiao card template (F7).
-pub async fn card_template(world: &FapiaoWorld, merchant: &TestMerchant, sub: Option<&str>) {
-    let mut body = json!({
-        "card_appid": "wxb1170446a4c0a5a2",
-        "card_template_information": {"payee_name": "某公司",
-            "logo_url": "http://mmbiz.qpic.cn/mmbiz/logo/0"}
-    });
-    if let Some(sub) = sub {
-        body["sub_mchid"] = json!(sub);
-    }
-    let (status, answer) = world
-        .call(
-            merchant,
-            "POST",
-            "/v3/new-tax-control-fapiao/card-template",
-            Some(&body),
-        )
-        .await;
-    assert_eq!(status, 200, "{answer}");
-}
-
-/// A paid order of `owner` (control API); returns its transaction_id.
+/// A paid order of `owner` by [`OPENID`] (control API); its transaction_id.
 pub async fn paid_order(world: &FapiaoWorld, owner: &str) -> String {
-    let (status, order) = world
-        .app
-        .admin_post(
-            "/fapiao/pay-orders",
-            &json!({"mchid": owner, "appid": "wxb1170446a4c0a5a2", "openid": OPENID, "amount": 859800}),
-        )
-        .await;
-    assert_eq!(status, 201, "{order}");
-    order["transaction_id"].as_str().unwrap().to_owned()
+    crate::fapiao_steps::paid_order(world, owner, OPENID, 859800).await
 }
 
-/// F15 for `fapiao_apply_id` as `merchant` sees it.
-pub async fn query(
-    world: &FapiaoWorld,
-    merchant: &TestMerchant,
-    fapiao_apply_id: &str,
-    sub: Option<&str>,
-) -> (u16, Value) {
-    let mut path = format!("/v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}");
-    if let Some(sub) = sub {
-        path.push_str(&format!("?sub_mchid={sub}"));
-    }
-    world.call(merchant, "GET", &path, None).await
+/// A direct merchant with a card template and a paid order.
+pub async fn ready() -> (FapiaoWorld, String) {
+    let world = FapiaoWorld::start().await;
+    card_template(&world, &world.direct, None).await;
+    let order = paid_order(&world, DIRECT).await;
+    (world, order)
 }
 
 /// Decrypts the `resource` of a recorded callback with `apiv3_key`.

@@ -24,12 +24,15 @@ pub struct FapiaoWorld {
 }
 
 impl FapiaoWorld {
-    /// Starts kabao and provisions the merchants; callbacks of both the
-    /// direct merchant and the provider go to the receiver (`/direct`,
-    /// `/provider`) through their provisioned `callback_url`.
+    /// Starts kabao and provisions the merchants (see [`FapiaoWorld::provision`]).
     pub async fn start() -> Self {
-        let app = spawn_app().await;
-        let receiver = Receiver::start().await;
+        Self::provision(spawn_app().await, Receiver::start().await).await
+    }
+
+    /// Provisions the merchants on a running `app`; callbacks of both the
+    /// direct merchant and the provider go to `receiver` (`/direct`,
+    /// `/provider`) through their provisioned `callback_url`.
+    pub async fn provision(app: TestApp, receiver: Receiver) -> Self {
         let direct = app
             .merchant(
                 DIRECT,
@@ -67,17 +70,61 @@ impl FapiaoWorld {
         body: Option<&Value>,
     ) -> (u16, Value) {
         let text = body.map(Value::to_string).unwrap_or_default();
-        let response = self.app.signed(merchant, method, path, &text, now()).await;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap();
-        let keys = platform_public_keys(&self.app).await;
-        verify_response(&headers, &bytes, &keys);
+        let request = self
+            .app
+            .signed_request(merchant, method, path, text.as_bytes(), now())
+            .header("Content-Type", "application/json")
+            .body(text);
+        let (status, bytes) = self.verified(request).await;
         let value = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("{path}: not JSON"))
         };
         (status, value)
+    }
+
+    /// A signed call carrying `Wechatpay-Serial` (as SDKs send after
+    /// encrypting a field), signed at `timestamp`; a body goes as JSON.
+    pub async fn call_with_serial(
+        &self,
+        merchant: &TestMerchant,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        serial: &str,
+        timestamp: i64,
+    ) -> (u16, Value) {
+        let text = body.map(Value::to_string).unwrap_or_default();
+        let mut request = self
+            .app
+            .signed_request(merchant, method, path, text.as_bytes(), timestamp)
+            .header("Wechatpay-Serial", serial);
+        if body.is_some() {
+            request = request
+                .header("Content-Type", "application/json")
+                .body(text);
+        }
+        self.send(request).await
+    }
+
+    /// Sends `request` and returns the status and JSON body (Null when
+    /// empty or not JSON), after checking the answer's signature.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> (u16, Value) {
+        let (status, bytes) = self.verified(request).await;
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn verified(&self, request: reqwest::RequestBuilder) -> (u16, Vec<u8>) {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let keys = platform_public_keys(&self.app).await;
+        verify_response(&headers, &bytes, &keys);
+        (status, bytes.to_vec())
     }
 }

@@ -107,15 +107,38 @@ impl TestApp {
     }
 
     pub async fn admin_post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.admin_send(reqwest::Method::POST, path, body).await
+    }
+
+    /// `PUT /_kabao/api{path}` with the admin token; the status and JSON
+    /// body (Null when there is none).
+    pub async fn admin_put(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.admin_send(reqwest::Method::PUT, path, body).await
+    }
+
+    async fn admin_send(&self, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
         let r = self
             .http
-            .post(self.url(&format!("/_kabao/api{path}")))
+            .request(method, self.url(&format!("/_kabao/api{path}")))
             .bearer_auth(ADMIN_TOKEN)
             .json(body)
             .send()
             .await
             .unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The text of the page at `url` (a link kabao handed out), whatever
+    /// the status.
+    pub async fn page_text(&self, url: &str) -> String {
+        let r = self.http.get(url).send().await.unwrap();
+        r.text().await.unwrap()
+    }
+
+    /// Submits `form` to `url` as a browser sends an HTML form
+    /// (`application/x-www-form-urlencoded`).
+    pub async fn submit_form(&self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(url).form(form).send().await.unwrap()
     }
 
     /// Provisions an app and returns its secret.
@@ -182,6 +205,25 @@ impl TestApp {
         body: &str,
         timestamp: i64,
     ) -> reqwest::Response {
+        self.signed_request(merchant, method, path, body.as_bytes(), timestamp)
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A request to `path` with `merchant`'s APIv3 signature over `method`,
+    /// `path`, `timestamp` and `signed` (the body, or an upload's meta);
+    /// the caller adds the body and any other header.
+    pub fn signed_request(
+        &self,
+        merchant: &TestMerchant,
+        method: &str,
+        path: &str,
+        signed: &[u8],
+        timestamp: i64,
+    ) -> reqwest::RequestBuilder {
         let auth = AuthorizationHeader::sign(
             &merchant.key,
             &merchant.mchid,
@@ -190,16 +232,11 @@ impl TestApp {
             path,
             timestamp,
             &nonce(),
-            body.as_bytes(),
+            signed,
         );
         self.http
             .request(method.parse().unwrap(), self.url(path))
             .header("Authorization", auth.to_header_value())
-            .header("Content-Type", "application/json")
-            .body(body.to_owned())
-            .send()
-            .await
-            .unwrap()
     }
 }
 

@@ -3,6 +3,7 @@
 //! fapiao_id.
 
 use super::*;
+use crate::fapiao_steps::{post_reverse, set_outcome};
 use crate::fapiao_world::{PROVIDER, SUB};
 
 const GENERAL: &str = "/v3/new-tax-control-fapiao/fapiao-applications/issue-general";
@@ -18,6 +19,32 @@ fn digital(apply_id: &str, fapiao_id: &str, tx: &str) -> Value {
             "transaction_information": [{"pay_channel": "WECHAT_PAY", "transaction_id": tx, "amount": 11_300}]}})
 }
 
+/// POSTs `body` to issue-general as the provider.
+async fn general(world: &FapiaoWorld, body: &Value) -> (u16, Value) {
+    world
+        .call(&world.provider, "POST", GENERAL, Some(body))
+        .await
+}
+
+/// Waits until the sub-merchant's `apply_id` has `status` and `card_status`.
+async fn sub_reaches(
+    world: &FapiaoWorld,
+    apply_id: &str,
+    status: &str,
+    card_status: Option<&str>,
+) -> Value {
+    wait_until(
+        world,
+        &world.provider,
+        apply_id,
+        Some(SUB),
+        status,
+        card_status,
+    )
+    .await
+}
+
+/// A world with the sub-merchant's template and one of its paid orders.
 async fn ready() -> (FapiaoWorld, String) {
     let world = FapiaoWorld::start().await;
     card_template(&world, &world.provider, Some(SUB)).await;
@@ -29,33 +56,17 @@ async fn ready() -> (FapiaoWorld, String) {
 async fn a_failed_digital_fapiao_is_retried_with_a_new_fapiao_id() {
     let (world, tx) = ready().await;
     let apply_id = "DIGITAL-RETRY";
-    let (status, set) = world
-        .app
-        .admin_post(
-            &format!("/fapiao/applications/{SUB}/{apply_id}/outcome"),
-            &json!({"mode": "fail", "code": "TAX_BUREAU_BUSY", "message": "税局系统繁忙"}),
-        )
-        .await;
-    assert_eq!(status, 200, "{set}");
-
-    let (status, answer) = world
-        .call(
-            &world.provider,
-            "POST",
-            GENERAL,
-            Some(&digital(apply_id, "D-1", &tx)),
-        )
-        .await;
-    assert_eq!(status, 202, "{answer}");
-    let failed = wait_until(
+    set_outcome(
         &world,
-        &world.provider,
-        apply_id,
-        Some(SUB),
-        "ISSUE_FAILED",
-        None,
+        SUB,
+        Some(apply_id),
+        &json!({"mode": "fail", "code": "TAX_BUREAU_BUSY", "message": "税局系统繁忙"}),
     )
     .await;
+
+    let (status, answer) = general(&world, &digital(apply_id, "D-1", &tx)).await;
+    assert_eq!(status, 202, "{answer}");
+    let failed = sub_reaches(&world, apply_id, "ISSUE_FAILED", None).await;
     let f = &failed["fapiao_information"][0];
     assert_eq!(
         (
@@ -72,14 +83,7 @@ async fn a_failed_digital_fapiao_is_retried_with_a_new_fapiao_id() {
     );
     assert_eq!(issued[0]["mchid"], PROVIDER);
 
-    let same_id = world
-        .call(
-            &world.provider,
-            "POST",
-            GENERAL,
-            Some(&digital(apply_id, "D-1", &tx)),
-        )
-        .await;
+    let same_id = general(&world, &digital(apply_id, "D-1", &tx)).await;
     assert_error(
         &same_id,
         400,
@@ -88,117 +92,45 @@ async fn a_failed_digital_fapiao_is_retried_with_a_new_fapiao_id() {
     );
 
     for attempt in 2..=5 {
-        let (status, answer) = world
-            .call(
-                &world.provider,
-                "POST",
-                GENERAL,
-                Some(&digital(apply_id, &format!("D-{attempt}"), &tx)),
-            )
-            .await;
+        let (status, answer) =
+            general(&world, &digital(apply_id, &format!("D-{attempt}"), &tx)).await;
         assert_eq!(status, 202, "attempt {attempt}: {answer}");
-        wait_until(
-            &world,
-            &world.provider,
-            apply_id,
-            Some(SUB),
-            "ISSUE_FAILED",
-            None,
-        )
-        .await;
+        sub_reaches(&world, apply_id, "ISSUE_FAILED", None).await;
     }
-    let sixth = world
-        .call(
-            &world.provider,
-            "POST",
-            GENERAL,
-            Some(&digital(apply_id, "D-6", &tx)),
-        )
-        .await;
+    let sixth = general(&world, &digital(apply_id, "D-6", &tx)).await;
     assert_error(&sixth, 400, "INVALID_REQUEST", Some("fapiao_apply_id"));
 
-    let (status, _) = world
-        .app
-        .admin_post(
-            &format!("/fapiao/applications/{SUB}/OTHER-APPLY/outcome"),
-            &json!({"mode": "immediate"}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let (status, answer) = world
-        .call(
-            &world.provider,
-            "POST",
-            GENERAL,
-            Some(&digital("OTHER-APPLY", "E-1", &tx)),
-        )
-        .await;
+    let immediate = json!({"mode": "immediate"});
+    set_outcome(&world, SUB, Some("OTHER-APPLY"), &immediate).await;
+    let (status, answer) = general(&world, &digital("OTHER-APPLY", "E-1", &tx)).await;
     assert_eq!(status, 202, "{answer}");
-    let done = wait_until(
-        &world,
-        &world.provider,
-        "OTHER-APPLY",
-        Some(SUB),
-        "ISSUED",
-        Some("INSERTED"),
-    )
-    .await;
+    let done = sub_reaches(&world, "OTHER-APPLY", "ISSUED", Some("INSERTED")).await;
     let blue = &done["fapiao_information"][0]["blue_fapiao"];
     assert_eq!(blue["fapiao_code"], "", "a 数电 fapiao has no code");
     assert_eq!(blue["fapiao_number"].as_str().unwrap().len(), 20);
     let number = blue["fapiao_number"].as_str().unwrap().to_owned();
     let reverse = json!({"sub_mchid": SUB, "reverse_reason": "ISSUE_ERROR",
         "fapiao_information": [{"fapiao_id": "E-1", "fapiao_number": number}]});
-    let reverse_path = "/v3/new-tax-control-fapiao/fapiao-applications/OTHER-APPLY/reverse";
-    let outcome_path = format!("/fapiao/applications/{SUB}/OTHER-APPLY/outcome");
     let fail = json!({"mode": "fail", "code": "RED_LIMIT", "message": "红字确认单未确认"});
-    assert_eq!(world.app.admin_post(&outcome_path, &fail).await.0, 200);
-    let (status, _) = world
-        .call(&world.provider, "POST", reverse_path, Some(&reverse))
-        .await;
+    set_outcome(&world, SUB, Some("OTHER-APPLY"), &fail).await;
+    let (status, _) = post_reverse(&world, &world.provider, "OTHER-APPLY", &reverse).await;
     assert_eq!(status, 202);
-    let failed = wait_until(
-        &world,
-        &world.provider,
-        "OTHER-APPLY",
-        Some(SUB),
-        "REVERSE_FAILED",
-        Some("INSERTED"),
-    )
-    .await;
+    let failed = sub_reaches(&world, "OTHER-APPLY", "REVERSE_FAILED", Some("INSERTED")).await;
     assert_eq!(
         failed["fapiao_information"][0]["fapiao_error_code"],
         "RED_LIMIT"
     );
-    let immediate = json!({"mode": "immediate"});
-    assert_eq!(world.app.admin_post(&outcome_path, &immediate).await.0, 200);
-    let (status, _) = world
-        .call(&world.provider, "POST", reverse_path, Some(&reverse))
-        .await;
+    set_outcome(&world, SUB, Some("OTHER-APPLY"), &immediate).await;
+    let (status, _) = post_reverse(&world, &world.provider, "OTHER-APPLY", &reverse).await;
     assert_eq!(status, 202, "a failed reversal may be tried again");
-    let reversed = wait_until(
-        &world,
-        &world.provider,
-        "OTHER-APPLY",
-        Some(SUB),
-        "REVERSED",
-        Some("DISCARDED"),
-    )
-    .await;
+    let reversed = sub_reaches(&world, "OTHER-APPLY", "REVERSED", Some("DISCARDED")).await;
     let red = &reversed["fapiao_information"][0];
     assert!(red.get("fapiao_error_code").is_none(), "{red}");
     assert_eq!(
         red["red_fapiao"]["fapiao_number"].as_str().unwrap().len(),
         20
     );
-    let again = world
-        .call(
-            &world.provider,
-            "POST",
-            GENERAL,
-            Some(&digital("OTHER-APPLY", "E-2", &tx)),
-        )
-        .await;
+    let again = general(&world, &digital("OTHER-APPLY", "E-2", &tx)).await;
     assert_error(
         &again,
         400,
@@ -210,14 +142,11 @@ async fn a_failed_digital_fapiao_is_retried_with_a_new_fapiao_id() {
 #[tokio::test]
 async fn a_digital_fapiao_names_real_payments_of_the_owner() {
     let (world, _) = ready().await;
-    let answer = world
-        .call(
-            &world.provider,
-            "POST",
-            GENERAL,
-            Some(&digital("DIG-UNPAID", "D", "4200000000202601019999999999")),
-        )
-        .await;
+    let answer = general(
+        &world,
+        &digital("DIG-UNPAID", "D", "4200000000202601019999999999"),
+    )
+    .await;
     assert_error(
         &answer,
         403,
@@ -226,9 +155,7 @@ async fn a_digital_fapiao_names_real_payments_of_the_owner() {
     );
     let mut body = digital("DIG-2", "D", "x");
     body["fapiao_information"]["fapiao_bill_type"] = json!("PAPER");
-    let answer = world
-        .call(&world.provider, "POST", GENERAL, Some(&body))
-        .await;
+    let answer = general(&world, &body).await;
     assert_error(
         &answer,
         400,
@@ -281,15 +208,7 @@ async fn a_passenger_fapiao_needs_its_block_with_an_encrypted_certificate() {
     let (status, answer) =
         call_with_serial(&world, &world.provider, PASSENGER, &body, &serial).await;
     assert_eq!(status, 202, "{answer}");
-    let done = wait_until(
-        &world,
-        &world.provider,
-        "PASSENGER-1",
-        Some(SUB),
-        "ISSUED",
-        Some("INSERTED"),
-    )
-    .await;
+    let done = sub_reaches(&world, "PASSENGER-1", "ISSUED", Some("INSERTED")).await;
     assert_eq!(
         done["fapiao_information"][0]["card_information"]["card_openid"],
         PAYER

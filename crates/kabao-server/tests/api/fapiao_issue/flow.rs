@@ -3,6 +3,7 @@
 //! INSERTED, the callbacks, and F15 showing it all.
 
 use super::*;
+use crate::fapiao_steps::{cards, post_reverse};
 use crate::fapiao_world::{DIRECT, PROVIDER, SUB};
 
 /// The Official Account of the title users.
@@ -13,8 +14,7 @@ const TITLE_OPENID: &str = "oIssueTitleUser0000000000001";
 #[tokio::test]
 async fn with_wechatpay_issues_inserts_the_card_and_calls_back_twice() {
     let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let tx = paid_order(&world, DIRECT).await;
+    let tx = direct_order(&world).await;
     let (phone, serial) = encrypt(&world, "13800138000").await;
     let (email, _) = encrypt(&world, "buyer@example.com").await;
     let mut body = classic(
@@ -30,7 +30,7 @@ async fn with_wechatpay_issues_inserts_the_card_and_calls_back_twice() {
     assert_eq!(status, 202, "{answer}");
     assert_eq!(answer, Value::Null, "202 has no body");
 
-    let done = wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    let done = direct_inserted(&world, &tx).await;
     assert_eq!(done["total_count"], 1);
     let f = &done["fapiao_information"][0];
     assert_eq!(f["fapiao_id"], "F-1");
@@ -80,10 +80,7 @@ async fn with_wechatpay_issues_inserts_the_card_and_calls_back_twice() {
         "ISSUED"
     );
 
-    let (status, cards) = world
-        .app
-        .admin_get(&format!("/fapiao/cards?openid={PAYER}"))
-        .await;
+    let (status, cards) = cards(&world, PAYER).await;
     assert_eq!(status, 200, "{cards}");
     assert_eq!(cards["cards"][0]["fapiao_apply_id"], tx);
     assert_eq!(cards["cards"][0]["card_status"], "INSERTED");
@@ -121,13 +118,7 @@ async fn without_wechatpay_a_provider_issues_for_its_sub_merchant_after_the_titl
     );
     let (status, link) = world.call(&world.provider, "GET", &title_url, None).await;
     assert_eq!(status, 200, "{link}");
-    let key = link["title_url"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let key = crate::fapiao_titles::link_key(&link);
     let (status, filled) = world
         .app
         .admin_post(
@@ -192,16 +183,9 @@ async fn without_wechatpay_a_provider_issues_for_its_sub_merchant_after_the_titl
 #[tokio::test]
 async fn a_merchant_never_sees_another_merchants_application() {
     let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let tx = paid_order(&world, DIRECT).await;
-    let (status, _) = issue(
-        &world,
-        &world.direct,
-        &classic("WITH_WECHATPAY", &tx, vec![fapiao("F", vec![line(100)])]),
-    )
-    .await;
-    assert_eq!(status, 202);
-    wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    let tx = direct_order(&world).await;
+    issue_one(&world, &tx, 100).await;
+    direct_inserted(&world, &tx).await;
 
     let theirs = query(&world, &world.provider, &tx, Some(SUB)).await;
     assert_error(&theirs, 404, "RESOURCE_NOT_EXISTS", None);
@@ -214,15 +198,9 @@ async fn a_merchant_never_sees_another_merchants_application() {
         )
         .await;
     assert_error(&files, 404, "RESOURCE_NOT_EXISTS", None);
-    let reverse = world
-        .call(
-            &world.provider,
-            "POST",
-            &format!("{ISSUE_PATH}/{tx}/reverse"),
-            Some(&json!({"sub_mchid": SUB, "reverse_reason": "SALES_RETURN",
-                     "fapiao_information": [{"fapiao_id": "F", "fapiao_number": "00000000"}]})),
-        )
-        .await;
+    let body = json!({"sub_mchid": SUB, "reverse_reason": "SALES_RETURN",
+        "fapiao_information": [{"fapiao_id": "F", "fapiao_number": "00000000"}]});
+    let reverse = post_reverse(&world, &world.provider, &tx, &body).await;
     assert_error(
         &reverse,
         404,

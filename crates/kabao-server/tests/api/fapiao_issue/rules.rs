@@ -2,14 +2,14 @@
 //! call stores nothing (the application stays unknown to F15).
 
 use super::*;
+use crate::fapiao_steps::merchant_settings;
 use crate::fapiao_world::{DIRECT, SUB};
 use futures_util::future::join_all;
 
 /// A world with the direct merchant's template and one of its paid orders.
 async fn ready() -> (FapiaoWorld, String) {
     let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let tx = paid_order(&world, DIRECT).await;
+    let tx = direct_order(&world).await;
     (world, tx)
 }
 
@@ -143,7 +143,7 @@ async fn discount_lines_follow_a_larger_line_with_its_code_and_rate() {
     )
     .await;
     assert_eq!(status, 202, "{body}");
-    let done = wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    let done = direct_inserted(&world, &tx).await;
     let f = &done["fapiao_information"][0];
     assert_eq!(f["items"][1]["tax_amount"], -130);
     assert_eq!(f["items"][1]["discount"], true);
@@ -172,7 +172,7 @@ async fn a_preferential_mark_means_no_tax_and_the_rate_defaults_to_the_table() {
     );
     let (status, answer) = issue(&world, &world.direct, &body).await;
     assert_eq!(status, 202, "{answer}");
-    let done = wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    let done = direct_inserted(&world, &tx).await;
     let items = &done["fapiao_information"][0]["items"];
     assert_eq!(
         (items[0]["tax_amount"].as_i64(), items[0]["amount"].as_i64()),
@@ -220,7 +220,7 @@ async fn an_apply_id_is_used_once_per_merchant() {
         "RESOURCE_ALREADY_EXISTS",
         Some("fapiao_apply_id"),
     );
-    let stored = wait_until(&world, &world.direct, &tx, None, "ISSUED", Some("INSERTED")).await;
+    let stored = direct_inserted(&world, &tx).await;
     assert_eq!(stored["total_count"], 1);
     assert_eq!(stored["fapiao_information"][0]["fapiao_id"], "F");
 }
@@ -289,20 +289,8 @@ async fn a_sub_merchant_that_has_not_accepted_its_provider_is_refused() {
     let world = FapiaoWorld::start().await;
     card_template(&world, &world.provider, Some(SUB)).await;
     let tx = paid_order(&world, SUB).await;
-    let r = world
-        .app
-        .http
-        .put(
-            world
-                .app
-                .url(&format!("/_kabao/api/fapiao/merchants/{SUB}")),
-        )
-        .bearer_auth(crate::helpers::ADMIN_TOKEN)
-        .json(&json!({"provider_authorized": false}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let (status, _) = merchant_settings(&world, SUB, &json!({"provider_authorized": false})).await;
+    assert_eq!(status, 200);
     let mut body = classic("WITH_WECHATPAY", &tx, vec![fapiao("F", vec![line(100)])]);
     body["sub_mchid"] = json!(SUB);
     let answer = issue(&world, &world.provider, &body).await;
@@ -334,21 +322,9 @@ async fn more_than_the_rate_limit_in_a_second_answers_429() {
     // 301 calls over at most two seconds put more than 100 in one of them.
     let requests: Vec<_> = (0..301)
         .map(|_| {
-            let auth = AuthorizationHeader::sign(
-                &merchant.key,
-                &merchant.mchid,
-                &merchant.serial,
-                "POST",
-                ISSUE_PATH,
-                now(),
-                &nonce(),
-                b"{}",
-            );
             world
                 .app
-                .http
-                .post(world.app.url(ISSUE_PATH))
-                .header("Authorization", auth.to_header_value())
+                .signed_request(merchant, "POST", ISSUE_PATH, b"{}", now())
                 .header("Content-Type", "application/json")
                 .body("{}")
         })

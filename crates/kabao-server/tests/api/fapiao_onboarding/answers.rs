@@ -1,40 +1,42 @@
 //! Invitations answered on the page and through the control API, and how
 //! listspinvitemchinfo lists them.
 
-use super::{answer, enc, get_with_serial, invite, list, CHECK, INVITE, LIST};
+use super::{answer, enc, invite, list, CHECK, INVITE, LIST};
+use crate::fapiao_steps::{encrypt, merchant_settings};
 use crate::fapiao_world::{FapiaoWorld, DIRECT, PROVIDER, SUB};
-use crate::helpers::{now, platform_public_keys, ADMIN_TOKEN};
+use crate::helpers::now;
 use kabao_protocol::apiv3::rfc3339_cst;
 use serde_json::json;
+
+/// Submits the invite page at `url` for [`SUB`] as company `ep_name`.
+async fn submit(w: &FapiaoWorld, url: &str, ep_name: &str) -> reqwest::Response {
+    let form = [
+        ("sub_mchid", SUB),
+        ("ep_name", ep_name),
+        ("tax_id", "9144050071126766XG"),
+    ];
+    w.app.submit_form(url, &form).await
+}
 
 #[tokio::test]
 async fn an_invitation_accepted_on_the_page_authorizes_the_sub_merchant_and_is_listed() {
     let w = FapiaoWorld::start().await;
-    let r = w
-        .app
-        .http
-        .put(w.app.url(&format!("/_kabao/api/fapiao/merchants/{SUB}")))
-        .bearer_auth(ADMIN_TOKEN)
-        .json(&json!({"provider_authorized": false}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    let (status, _) = merchant_settings(&w, SUB, &json!({"provider_authorized": false})).await;
+    assert_eq!(status, 200);
     let (status, _) = w
         .call(&w.provider, "GET", &format!("{CHECK}/{SUB}/check"), None)
         .await;
     assert_eq!(status, 403);
 
-    let keys = platform_public_keys(&w.app).await;
-    let (serial, id, key) = &keys[0];
-    let serial = serial.clone().or(id.clone()).unwrap();
-    let operate_user = key.encrypt_oaep_sha1_b64("张三".as_bytes()).unwrap();
+    let (operate_user, serial) = encrypt(&w, "张三").await;
     let path = format!(
         "{INVITE}?operation_type=AUTH_BINDING&fapiao_mode=TENCENT_DIGITAL_TAX&fapiao_ability_type_list=BASE_ABILITY\
          &fapiao_ability_type_list=REAL_ESTATE_ABILITY&invite_channel=miniprogram&operate_user={}&invite_code=code_001",
         enc(&operate_user)
     );
-    let (status, body) = get_with_serial(&w, &w.provider, &path, &serial).await;
+    let (status, body) = w
+        .call_with_serial(&w.provider, "GET", &path, None, &serial, now())
+        .await;
     assert_eq!(status, 200, "{body}");
     assert!(body["miniprogram_appid"]
         .as_str()
@@ -60,35 +62,13 @@ async fn an_invitation_accepted_on_the_page_authorizes_the_sub_merchant_and_is_l
     );
 
     // An empty company name is shown back and stores nothing.
-    let r = w
-        .app
-        .http
-        .post(&url)
-        .form(&[
-            ("sub_mchid", SUB),
-            ("ep_name", ""),
-            ("tax_id", "9144050071126766XG"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = submit(&w, &url, "").await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("ep_name"));
     let (_, stored) = w.app.admin_get(&format!("/fapiao/invites/{key}")).await;
     assert_eq!(stored["status"], "PENDING");
 
-    let r = w
-        .app
-        .http
-        .post(&url)
-        .form(&[
-            ("sub_mchid", SUB),
-            ("ep_name", "示例（深圳）有限公司"),
-            ("tax_id", "9144050071126766XG"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = submit(&w, &url, "示例（深圳）有限公司").await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("MCH_INVITE_SUCC"));
     let (status, _) = w
@@ -134,14 +114,8 @@ async fn failed_invitations_are_listed_with_their_code_apart_from_accepted_ones(
     assert_eq!(body["failed_code"], "NOT_MEET_ACCESS_CONDITION");
     let html = w
         .app
-        .http
-        .get(w.app.url(&format!("/_kabao/fapiao/invite/{stranger}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_text(&w.app.url(&format!("/_kabao/fapiao/invite/{stranger}")))
+        .await;
     assert!(
         html.contains("MCH_INVITE_FAILED") && html.contains("NOT_MEET_ACCESS_CONDITION"),
         "{html}"

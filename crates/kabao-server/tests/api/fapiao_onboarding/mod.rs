@@ -5,9 +5,8 @@ mod answers;
 mod query_checks;
 
 use crate::fapiao_world::FapiaoWorld;
-use crate::helpers::{nonce, now, platform_public_keys, verify_response, TestMerchant};
+use crate::helpers::now;
 use kabao_protocol::apiv3::rfc3339_cst;
-use kabao_protocol::auth::AuthorizationHeader;
 use serde_json::Value;
 
 /// getspinviteurl (F21).
@@ -20,42 +19,6 @@ pub const CHECK: &str = "/v3/new-tax-control-fapiao/merchant";
 /// A query value, URL-encoded.
 pub fn enc(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// A signed GET carrying `Wechatpay-Serial`, its answer's signature verified.
-pub async fn get_with_serial(
-    w: &FapiaoWorld,
-    merchant: &TestMerchant,
-    path: &str,
-    serial: &str,
-) -> (u16, Value) {
-    let auth = AuthorizationHeader::sign(
-        &merchant.key,
-        &merchant.mchid,
-        &merchant.serial,
-        "GET",
-        path,
-        now(),
-        &nonce(),
-        b"",
-    );
-    let response = w
-        .app
-        .http
-        .get(w.app.url(path))
-        .header("Authorization", auth.to_header_value())
-        .header("Wechatpay-Serial", serial)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let bytes = response.bytes().await.unwrap();
-    verify_response(&headers, &bytes, &platform_public_keys(&w.app).await);
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
 }
 
 /// Asks for an invitation with `invite_code`; returns the page key.

@@ -31,9 +31,7 @@ async fn card_inserted(world: &FapiaoWorld, path: &str, apiv3_key: &str, n: usiz
 
 #[tokio::test]
 async fn inserted_fapiao_reach_inserted_with_a_callback_and_show_in_the_query() {
-    let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let order = paid_order(&world, DIRECT).await;
+    let (world, order) = ready().await;
     let media = vec![
         media_id(&world, &world.direct, &pdf("1"), None).await,
         media_id(&world, &world.direct, &pdf("2"), None).await,
@@ -69,9 +67,7 @@ async fn inserted_fapiao_reach_inserted_with_a_callback_and_show_in_the_query() 
 
 #[tokio::test]
 async fn the_same_request_again_is_accepted_and_changes_nothing() {
-    let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let order = paid_order(&world, DIRECT).await;
+    let (world, order) = ready().await;
     let media = vec![media_id(&world, &world.direct, &pdf("r"), None).await];
     let body = insert_body(&world, "WITH_WECHATPAY", &media, None).await;
     let (status, _) = post_with_serial(&world, &world.direct, &insert_path(&order), &body).await;
@@ -101,9 +97,7 @@ async fn the_same_request_again_is_accepted_and_changes_nothing() {
 
 #[tokio::test]
 async fn a_different_request_for_an_inserted_order_is_resource_already_exists() {
-    let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let order = paid_order(&world, DIRECT).await;
+    let (world, order) = ready().await;
     let first = vec![media_id(&world, &world.direct, &pdf("x"), None).await];
     let body = insert_body(&world, "WITH_WECHATPAY", &first, None).await;
     let (status, _) = post_with_serial(&world, &world.direct, &insert_path(&order), &body).await;
@@ -190,9 +184,7 @@ async fn without_wechatpay_the_cards_go_to_the_user_who_filled_the_title() {
 
 #[tokio::test]
 async fn two_identical_calls_at_once_store_one_application() {
-    let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let order = paid_order(&world, DIRECT).await;
+    let (world, order) = ready().await;
     let media = vec![media_id(&world, &world.direct, &pdf("race"), None).await];
     let body = insert_body(&world, "WITH_WECHATPAY", &media, None).await;
     let path = insert_path(&order);

@@ -4,25 +4,26 @@
 use super::*;
 use crate::fapiao_world::{DIRECT, SUB};
 
-/// A direct merchant with a card template and a paid order.
-async fn ready() -> (FapiaoWorld, String) {
-    let world = FapiaoWorld::start().await;
-    card_template(&world, &world.direct, None).await;
-    let order = paid_order(&world, DIRECT).await;
-    (world, order)
-}
-
 /// Posts `body` for `order` as the direct merchant.
 async fn insert(world: &FapiaoWorld, order: &str, body: &Value) -> (u16, Value) {
     post_with_serial(world, &world.direct, &insert_path(order), body).await
+}
+
+/// Inserts `media` for `order` as the direct merchant, WITH_WECHATPAY.
+async fn insert_media(world: &FapiaoWorld, order: &str, media: &[String]) -> (u16, Value) {
+    insert(
+        world,
+        order,
+        &insert_body(world, "WITH_WECHATPAY", media, None).await,
+    )
+    .await
 }
 
 /// After a refusal: nothing stored for the order, and `media` still inserts.
 async fn nothing_stored(world: &FapiaoWorld, order: &str, media: &[String]) {
     let (status, found) = query(world, &world.direct, order, None).await;
     assert_eq!(status, 404, "{found}");
-    let good = insert_body(world, "WITH_WECHATPAY", media, None).await;
-    let (status, answer) = insert(world, order, &good).await;
+    let (status, answer) = insert_media(world, order, media).await;
     assert_eq!(status, 202, "{answer}");
 }
 
@@ -33,8 +34,7 @@ async fn more_than_five_fapiao_is_param_error() {
     for i in 0..6 {
         media.push(media_id(&world, &world.direct, &pdf(&i.to_string()), None).await);
     }
-    let body = insert_body(&world, "WITH_WECHATPAY", &media, None).await;
-    let (status, answer) = insert(&world, &order, &body).await;
+    let (status, answer) = insert_media(&world, &order, &media).await;
     assert_error(
         status,
         &answer,
@@ -120,52 +120,21 @@ async fn media_must_be_the_owners_live_and_unused() {
     let field = "fapiao_card_information[1].fapiao_media_id";
     let mine = media_id(&world, &world.direct, &pdf("mine"), None).await;
     let unknown = "ASNFZ4mrze/+3LqYdlQyEA==".to_owned();
-    let (status, answer) = insert(
-        &world,
-        &order,
-        &insert_body(&world, "WITH_WECHATPAY", &[mine.clone(), unknown], None).await,
-    )
-    .await;
+    let (status, answer) = insert_media(&world, &order, &[mine.clone(), unknown]).await;
     assert_error(status, &answer, 400, "PARAM_ERROR", field);
 
     let theirs = media_id(&world, &world.provider, &pdf("theirs"), Some(SUB)).await;
-    let (status, answer) = insert(
-        &world,
-        &order,
-        &insert_body(&world, "WITH_WECHATPAY", &[mine.clone(), theirs], None).await,
-    )
-    .await;
+    let (status, answer) = insert_media(&world, &order, &[mine.clone(), theirs]).await;
     assert_error(status, &answer, 400, "PARAM_ERROR", field);
 
-    let (status, answer) = insert(
-        &world,
-        &order,
-        &insert_body(
-            &world,
-            "WITH_WECHATPAY",
-            &[mine.clone(), mine.clone()],
-            None,
-        )
-        .await,
-    )
-    .await;
+    let (status, answer) = insert_media(&world, &order, &[mine.clone(), mine.clone()]).await;
     assert_error(status, &answer, 400, "PARAM_ERROR", field);
 
     let used = media_id(&world, &world.direct, &pdf("used"), None).await;
     let other_order = paid_order(&world, DIRECT).await;
-    let (status, _) = insert(
-        &world,
-        &other_order,
-        &insert_body(&world, "WITH_WECHATPAY", std::slice::from_ref(&used), None).await,
-    )
-    .await;
+    let (status, _) = insert_media(&world, &other_order, std::slice::from_ref(&used)).await;
     assert_eq!(status, 202);
-    let (status, answer) = insert(
-        &world,
-        &order,
-        &insert_body(&world, "WITH_WECHATPAY", &[mine.clone(), used], None).await,
-    )
-    .await;
+    let (status, answer) = insert_media(&world, &order, &[mine.clone(), used]).await;
     assert_error(status, &answer, 400, "PARAM_ERROR", field);
     nothing_stored(&world, &order, &[mine]).await;
 }
@@ -176,16 +145,14 @@ async fn a_file_expires_three_days_after_upload() {
     let early = media_id(&world, &world.direct, &pdf("early"), None).await;
     let late = media_id(&world, &world.direct, &pdf("late"), None).await;
     world.app.advance_clock(3 * 24 * 3600 - 60).await;
-    let body = insert_body(&world, "WITH_WECHATPAY", &[early], None).await;
-    let (status, answer) = insert(&world, &order, &body).await;
+    let (status, answer) = insert_media(&world, &order, &[early]).await;
     assert_eq!(
         status, 202,
         "a minute before expiry the file is usable: {answer}"
     );
     world.app.advance_clock(60).await;
     let order = paid_order(&world, DIRECT).await;
-    let body = insert_body(&world, "WITH_WECHATPAY", &[late], None).await;
-    let (status, answer) = insert(&world, &order, &body).await;
+    let (status, answer) = insert_media(&world, &order, &[late]).await;
     assert_error(
         status,
         &answer,
@@ -204,8 +171,7 @@ async fn a_card_template_is_required() {
     let world = FapiaoWorld::start().await;
     let order = paid_order(&world, DIRECT).await;
     let media = vec![media_id(&world, &world.direct, &pdf("n"), None).await];
-    let body = insert_body(&world, "WITH_WECHATPAY", &media, None).await;
-    let (status, answer) = insert(&world, &order, &body).await;
+    let (status, answer) = insert_media(&world, &order, &media).await;
     assert_error(status, &answer, 403, "RULE_LIMIT", "card_template");
     card_template(&world, &world.direct, None).await;
     nothing_stored(&world, &order, &media).await;

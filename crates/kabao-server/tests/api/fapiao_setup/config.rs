@@ -1,6 +1,6 @@
 //! development-config (F5/F6) and card-template (F7).
 
-use super::assert_error;
+use crate::fapiao_steps::assert_error;
 use crate::fapiao_world::{FapiaoWorld, DIRECT, PROVIDER, SUB};
 use serde_json::{json, Value};
 

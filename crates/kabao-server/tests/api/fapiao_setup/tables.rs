@@ -1,12 +1,18 @@
 //! base-information (F3) and tax-codes (F4), with the control API's seller
 //! settings and tax-code additions.
 
-use super::{admin_put, assert_error};
+use crate::fapiao_steps::{assert_error, merchant_settings};
 use crate::fapiao_world::{FapiaoWorld, DIRECT, SUB};
 use serde_json::{json, Value};
 
 const BASE_INFO: &str = "/v3/new-tax-control-fapiao/merchant/base-information";
 const TAX_CODES: &str = "/v3/new-tax-control-fapiao/merchant/tax-codes";
+
+/// base-information of `sub` as the provider asks it.
+async fn provider_base_info(w: &FapiaoWorld, sub: &str) -> (u16, Value) {
+    let path = format!("{BASE_INFO}?sub_mchid={sub}");
+    w.call(&w.provider, "GET", &path, None).await
+}
 
 #[tokio::test]
 async fn base_information_defaults_to_the_provisioned_name_and_follows_the_control_api() {
@@ -23,21 +29,14 @@ async fn base_information_defaults_to_the_provisioned_name_and_follows_the_contr
     let seller = json!({"name": "深圳市南山区测试公司", "taxpayer_id": "202003261233701778",
         "address": "深圳市南山区深南大道10000号", "bank_name": "测试银行", "bank_account": "62001234567890"});
     let extra = json!({"payee": "张三", "reviewer": "李四", "drawer": "王五"});
-    let (status, body) = admin_put(
+    let (status, body) = merchant_settings(
         &w,
-        &format!("/fapiao/merchants/{SUB}"),
+        SUB,
         &json!({"seller_information": seller, "extra_information": extra}),
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = w
-        .call(
-            &w.provider,
-            "GET",
-            &format!("{BASE_INFO}?sub_mchid={SUB}"),
-            None,
-        )
-        .await;
+    let (status, body) = provider_base_info(&w, SUB).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["seller_information"], seller);
     assert_eq!(body["extra_information"], extra);
@@ -45,12 +44,8 @@ async fn base_information_defaults_to_the_provisioned_name_and_follows_the_contr
     let (_, body) = w.call(&w.direct, "GET", BASE_INFO, None).await;
     assert_eq!(body["seller_information"]["name"], DIRECT);
 
-    let (status, body) = admin_put(
-        &w,
-        &format!("/fapiao/merchants/{SUB}"),
-        &json!({"extra_information": {"drawer": " "}}),
-    )
-    .await;
+    let (status, body) =
+        merchant_settings(&w, SUB, &json!({"extra_information": {"drawer": " "}})).await;
     assert_eq!(
         (status, body["field"].as_str()),
         (400, Some("extra_information.drawer"))
@@ -64,14 +59,7 @@ async fn a_provider_must_name_one_of_its_accepted_sub_merchants() {
     let w = FapiaoWorld::start().await;
     let answer = w.call(&w.provider, "GET", BASE_INFO, None).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some("sub_mchid"));
-    let answer = w
-        .call(
-            &w.provider,
-            "GET",
-            &format!("{BASE_INFO}?sub_mchid={DIRECT}"),
-            None,
-        )
-        .await;
+    let answer = provider_base_info(&w, DIRECT).await;
     assert_error(&answer, 403, "NO_AUTH", None);
     let answer = w
         .call(
@@ -82,20 +70,8 @@ async fn a_provider_must_name_one_of_its_accepted_sub_merchants() {
         )
         .await;
     assert_error(&answer, 403, "NO_AUTH", None);
-    admin_put(
-        &w,
-        &format!("/fapiao/merchants/{SUB}"),
-        &json!({"provider_authorized": false}),
-    )
-    .await;
-    let answer = w
-        .call(
-            &w.provider,
-            "GET",
-            &format!("{BASE_INFO}?sub_mchid={SUB}"),
-            None,
-        )
-        .await;
+    merchant_settings(&w, SUB, &json!({"provider_authorized": false})).await;
+    let answer = provider_base_info(&w, SUB).await;
     assert_error(&answer, 403, "NO_AUTH", None);
 }
 

@@ -3,6 +3,12 @@
 use super::*;
 use crate::fapiao_world::{DIRECT, PROVIDER, SUB};
 
+/// user-title of the direct merchant's `fapiao_apply_id` (WITHOUT_WECHATPAY).
+async fn direct_title(world: &FapiaoWorld, fapiao_apply_id: &str) -> (u16, Value) {
+    let query = format!("scene=WITHOUT_WECHATPAY&fapiao_apply_id={fapiao_apply_id}");
+    user_title(world, &world.direct, &query).await
+}
+
 #[tokio::test]
 async fn a_title_filled_through_the_control_api_is_read_back_with_phone_and_email_encrypted() {
     let world = FapiaoWorld::start().await;
@@ -16,12 +22,7 @@ async fn a_title_filled_through_the_control_api_is_read_back_with_phone_and_emai
     );
     assert!(answer.get("miniprogram_appid").is_none(), "WEB: {answer}");
 
-    let (status, body) = user_title(
-        &world,
-        &world.direct,
-        "scene=WITHOUT_WECHATPAY&fapiao_apply_id=TITLE-0001",
-    )
-    .await;
+    let (status, body) = direct_title(&world, "TITLE-0001").await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["code"], "RESOURCE_NOT_EXISTS");
     assert!(body["message"]
@@ -47,12 +48,7 @@ async fn a_title_filled_through_the_control_api_is_read_back_with_phone_and_emai
     assert_eq!(resource["fapiao_apply_id"], "TITLE-0001");
     assert!(resource["apply_time"].as_str().unwrap().ends_with("+08:00"));
 
-    let (status, title) = user_title(
-        &world,
-        &world.direct,
-        "scene=WITHOUT_WECHATPAY&fapiao_apply_id=TITLE-0001",
-    )
-    .await;
+    let (status, title) = direct_title(&world, "TITLE-0001").await;
     assert_eq!(status, 200, "{title}");
     assert_eq!(title["type"], "ORGANIZATION");
     assert_eq!(title["taxpayer_id"], "202003261233701778");
@@ -102,15 +98,10 @@ async fn the_title_page_is_a_form_a_person_can_fill_in() {
         ("phone", "13800138000"),
         ("fapiao_bill_type", "COMM_FAPIAO"),
     ];
-    let refused = world.app.http.post(&url).form(&form).send().await.unwrap();
+    let refused = world.app.submit_form(&url, &form).await;
     assert_eq!(refused.status(), 422);
     assert!(refused.text().await.unwrap().contains("taxpayer_id"));
-    let (status, _) = user_title(
-        &world,
-        &world.direct,
-        "scene=WITHOUT_WECHATPAY&fapiao_apply_id=TITLE-PAGE",
-    )
-    .await;
+    let (status, _) = direct_title(&world, "TITLE-PAGE").await;
     assert_eq!(status, 404, "a refused form stores nothing");
 
     let form = [
@@ -121,19 +112,14 @@ async fn the_title_page_is_a_form_a_person_can_fill_in() {
         ("fapiao_bill_type", "COMM_FAPIAO"),
         ("user_apply_message", ""),
     ];
-    let done = world.app.http.post(&url).form(&form).send().await.unwrap();
+    let done = world.app.submit_form(&url, &form).await;
     assert_eq!(done.status(), 200);
     let requests = world.receiver.wait_for(1).await;
     let (notification, resource) = open_callback(&world, &world.direct, &requests[0]).await;
     assert_eq!(notification.event_type, "FAPIAO.USER_APPLIED");
     assert_eq!(resource["fapiao_apply_id"], "TITLE-PAGE");
 
-    let (status, title) = user_title(
-        &world,
-        &world.direct,
-        "scene=WITHOUT_WECHATPAY&fapiao_apply_id=TITLE-PAGE",
-    )
-    .await;
+    let (status, title) = direct_title(&world, "TITLE-PAGE").await;
     assert_eq!(status, 200, "{title}");
     assert_eq!(title["type"], "INDIVIDUAL");
     assert_eq!(title["name"], "张三");
@@ -141,16 +127,7 @@ async fn the_title_page_is_a_form_a_person_can_fill_in() {
     assert!(title.get("email").is_none(), "{title}");
     assert_eq!(decrypt(&world.direct, &title["phone"]), "13900139000");
 
-    let again = world
-        .app
-        .http
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = world.app.page_text(&url).await;
     assert!(
         again.contains("value=\"张三\""),
         "the page shows the title to edit"
@@ -181,12 +158,7 @@ async fn submitting_again_replaces_the_title_and_sends_another_callback() {
     let first = open_callback(&world, &world.direct, &requests[0]).await.0;
     let second = open_callback(&world, &world.direct, &requests[1]).await.0;
     assert_ne!(first.id, second.id, "a new submission is a new event");
-    let (_, title) = user_title(
-        &world,
-        &world.direct,
-        "scene=WITHOUT_WECHATPAY&fapiao_apply_id=TITLE-EDIT",
-    )
-    .await;
+    let (_, title) = direct_title(&world, "TITLE-EDIT").await;
     assert_eq!(title["name"], "李四四");
 }
 
@@ -203,12 +175,8 @@ async fn an_expired_link_says_so_and_stores_nothing() {
     assert!(page.text().await.unwrap().contains("expired"));
     let posted = world
         .app
-        .http
-        .post(&url)
-        .form(&[("type", "INDIVIDUAL"), ("name", "王五")])
-        .send()
-        .await
-        .unwrap();
+        .submit_form(&url, &[("type", "INDIVIDUAL"), ("name", "王五")])
+        .await;
     assert_eq!(posted.status(), 410);
     let (status, body) = world
         .app
