@@ -148,12 +148,6 @@ impl Kabao {
     }
 }
 
-impl Drop for Kabao {
-    fn drop(&mut self) {
-        let _ = self.process.child.start_kill();
-    }
-}
-
 /// One callback the receiver got: its event id and event, after checking
 /// the platform signature and decrypting it with the APIv3 key of the
 /// merchant its path belongs to (named in the resource's `mchid`).

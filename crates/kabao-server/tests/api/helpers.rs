@@ -346,6 +346,7 @@ impl KabaoProcess {
             .envs(envs.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(stderr)
+            .kill_on_drop(true)
             .spawn()
             .unwrap();
         let mut out = child.stdout.take().unwrap();
