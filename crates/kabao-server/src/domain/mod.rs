@@ -4,6 +4,7 @@ pub mod fapiao;
 pub mod field_error;
 pub mod ids;
 pub mod invoice;
+pub mod taxi;
 pub mod tenant;
 pub mod token;
 

@@ -33,4 +33,9 @@ pub const SQLITE: &[Migration] = &[
         name: "0004_fapiao.sql",
         sql: include_str!("../../migrations/sqlite/0004_fapiao.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_taxi.sql",
+        sql: include_str!("../../migrations/sqlite/0005_taxi.sql"),
+    },
 ];

@@ -12,6 +12,8 @@ mod migrate;
 pub mod outbox;
 pub mod push;
 mod sqlite;
+pub mod taxi_fleet;
+pub mod taxi_trips;
 
 pub use sqlite::SqliteStore;
 
@@ -56,6 +58,8 @@ pub trait Store:
     + fapiao_titles::FapiaoTitleStore
     + fapiao::FapiaoStore
     + fapiao_cards::FapiaoCardStore
+    + taxi_fleet::TaxiFleetStore
+    + taxi_trips::TaxiTripStore
     + Send
     + Sync
     + 'static

@@ -26,4 +26,7 @@ mod persistence;
 mod provisioning;
 mod receiver;
 mod shutdown;
+mod taxi_fleet;
+mod taxi_steps;
+mod taxi_trips;
 mod tls;

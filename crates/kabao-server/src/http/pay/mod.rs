@@ -7,6 +7,7 @@ mod error;
 mod extract;
 pub mod fapiao;
 pub mod signing;
+mod taxi;
 mod upload;
 
 pub use error::{pay_json, PayError, JSON_CONTENT_TYPE};
@@ -26,6 +27,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(certificates::certificates).fallback(error::method_not_allowed),
         )
         .merge(fapiao::routes())
+        .merge(taxi::routes())
         .fallback(error::unknown_api)
         .layer(middleware::from_fn_with_state(
             state,

@@ -11,6 +11,7 @@ mod fapiao_titles;
 mod invoice;
 mod outbox;
 mod push;
+mod taxi;
 mod tenants;
 
 use super::migrate::SQLITE;
