@@ -15,7 +15,6 @@ use crate::domain::invoice::reimburse::ReimburseStatus;
 use crate::store::{StoreError, StoreResult};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use std::path::Path;
-use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most inserts applied in one transaction.
@@ -54,7 +53,7 @@ impl CardWriter {
     /// Opens a connection to the database file and starts the thread.
     pub(super) fn start(path: &Path) -> anyhow::Result<Self> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_handler(Some(super::busy::wait_for_lock))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

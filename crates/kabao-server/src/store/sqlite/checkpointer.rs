@@ -6,6 +6,9 @@
 //! writer itself copies the few frames committed meanwhile, between two
 //! batches, and its next transaction starts the WAL from the beginning. That
 //! keeps the WAL, and every lookup through it, small under sustained load.
+//! The pool's connections never checkpoint inside a commit either; their
+//! frames are copied back by the same thread, at least every
+//! [`Checkpointer::IDLE_PASS`].
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -23,18 +26,27 @@ pub(super) struct Checkpointer {
 impl Checkpointer {
     /// Shortest time between two background checkpoints.
     const PAUSE: Duration = Duration::from_millis(100);
+    /// Longest time between two checkpoints when the card writer is quiet:
+    /// the pool's connections commit without checkpointing, so their WAL
+    /// frames are copied back on this beat.
+    const IDLE_PASS: Duration = Duration::from_millis(400);
 
     /// Opens a connection to the database at `path` and starts the thread.
     pub(super) fn start(path: &Path) -> anyhow::Result<Self> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_handler(Some(super::busy::wait_for_lock))?;
         let (wake, woken) = std::sync::mpsc::sync_channel::<()>(1);
         let pass_done = Arc::new(AtomicBool::new(false));
         let done = pass_done.clone();
         std::thread::Builder::new()
             .name("kabao-checkpoint".into())
             .spawn(move || {
-                while woken.recv().is_ok() {
+                use std::sync::mpsc::RecvTimeoutError;
+                loop {
+                    match woken.recv_timeout(Self::IDLE_PASS) {
+                        Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
                     if checkpoint(&conn) {
                         done.store(true, Ordering::Release);
                     }

@@ -1,5 +1,6 @@
 //! The embedded SQLite store (WAL mode): the default, made at `./kabao.db`.
 
+mod busy;
 mod callback;
 mod card_writer;
 mod checkpointer;
@@ -42,10 +43,14 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
+            // The checkpointer thread copies the WAL back; a commit never
+            // stops to do it (and fsync) itself.
+            .pragma("wal_autocheckpoint", "0")
             .foreign_keys(true);
         let path = options.get_filename().to_owned();
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .after_connect(|conn, _| Box::pin(busy::install(conn)))
             .connect_with(options)
             .await?;
         migrate(&pool).await?;
