@@ -38,4 +38,9 @@ pub const SQLITE: &[Migration] = &[
         name: "0005_taxi.sql",
         sql: include_str!("../../migrations/sqlite/0005_taxi.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_pdf_content.sql",
+        sql: include_str!("../../migrations/sqlite/0006_pdf_content.sql"),
+    },
 ];

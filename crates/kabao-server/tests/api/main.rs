@@ -30,3 +30,4 @@ mod taxi_fleet;
 mod taxi_steps;
 mod taxi_trips;
 mod tls;
+mod upgrade;

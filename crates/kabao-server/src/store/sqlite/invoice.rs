@@ -110,24 +110,31 @@ impl InvoiceStore for SqliteStore {
     }
 
     async fn put_pdf(&self, m: &PdfMedia) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO pdf_media (s_media_id, appid, filename, content, uploaded_at, expires_at, bound_code)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO pdf_media (s_media_id, appid, filename, uploaded_at, expires_at, bound_code)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(&m.s_media_id)
         .bind(&m.appid)
         .bind(&m.filename)
-        .bind(&m.content)
         .bind(m.uploaded_at)
         .bind(m.expires_at)
         .bind(&m.bound_code)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query("INSERT INTO pdf_media_content (s_media_id, content) VALUES (?, ?)")
+            .bind(&m.s_media_id)
+            .bind(&m.content)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     async fn pdf(&self, s_media_id: &str) -> StoreResult<Option<PdfMedia>> {
-        let sql = "SELECT * FROM pdf_media WHERE s_media_id = ?";
+        let sql = "SELECT m.*, c.content FROM pdf_media m
+             JOIN pdf_media_content c ON c.s_media_id = m.s_media_id WHERE m.s_media_id = ?";
         self.first(sql, &[s_media_id], media_from_row).await
     }
 
@@ -143,8 +150,9 @@ impl InvoiceStore for SqliteStore {
 
     async fn pdf_by_link(&self, key: &str) -> StoreResult<Option<(PdfMedia, i64)>> {
         let row = sqlx::query(
-            "SELECT m.*, l.expires_at AS link_expires_at FROM pdf_links l
-             JOIN pdf_media m ON m.s_media_id = l.s_media_id WHERE l.media_key = ?",
+            "SELECT m.*, c.content, l.expires_at AS link_expires_at FROM pdf_links l
+             JOIN pdf_media m ON m.s_media_id = l.s_media_id
+             JOIN pdf_media_content c ON c.s_media_id = l.s_media_id WHERE l.media_key = ?",
         )
         .bind(key)
         .fetch_optional(&self.pool)
