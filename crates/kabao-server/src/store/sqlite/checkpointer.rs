@@ -42,11 +42,11 @@ impl Checkpointer {
             .name("kabao-checkpoint".into())
             .spawn(move || {
                 use std::sync::mpsc::RecvTimeoutError;
-                loop {
-                    match woken.recv_timeout(Self::IDLE_PASS) {
-                        Ok(()) | Err(RecvTimeoutError::Timeout) => {}
-                        Err(RecvTimeoutError::Disconnected) => break,
-                    }
+                // Woken by the card writer, or the beat elapsed; stop when
+                // the writer is gone.
+                while let Ok(()) | Err(RecvTimeoutError::Timeout) =
+                    woken.recv_timeout(Self::IDLE_PASS)
+                {
                     if checkpoint(&conn) {
                         done.store(true, Ordering::Release);
                     }
