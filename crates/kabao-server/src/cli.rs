@@ -3,6 +3,7 @@
 //! curl).
 
 use crate::clock::Clock;
+use crate::domain::taxi::card_package::TaxiCardResponse;
 use crate::provision::{
     AppSpec, CertificateSpec, MerchantSpec, PlatformKeySpec, Provisioner, UserSpec,
 };
@@ -106,6 +107,10 @@ struct ServeArgs {
     /// turns 15 s into 15 ms); for tests.
     #[arg(long, env = "KABAO_CALLBACK_TIME_SCALE", default_value_t = 1.0, value_parser = parse_time_scale)]
     callback_time_scale: f64,
+    /// What a successful taxi insert-card (POST /v3/taxi-invoice/cards)
+    /// answers: 204 (no content, the official page) or 200 (the card, the YAML).
+    #[arg(long, env = "KABAO_TAXI_CARD_RESPONSE", default_value = "204", value_parser = TaxiCardResponse::parse)]
+    taxi_card_response: TaxiCardResponse,
     /// Log as JSON lines instead of text.
     #[arg(long, env = "KABAO_LOG_JSON")]
     log_json: bool,
@@ -288,6 +293,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             token_daily_limit: args.token_daily_limit,
             signature_window_secs: args.signature_window_secs,
             callback_time_scale: args.callback_time_scale,
+            taxi_card_response: args.taxi_card_response,
             ..Settings::default()
         },
         program: std::env::args().next().unwrap_or_else(|| "kabao".into()),

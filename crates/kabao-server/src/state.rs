@@ -30,6 +30,9 @@ pub struct Settings {
     /// Multiplies every gap of the APIv3 callback retry schedule (0.001
     /// turns 15 s into 15 ms), so tests see the whole schedule quickly.
     pub callback_time_scale: f64,
+    /// What a successful taxi insert-card (T11) answers: 204 (the official
+    /// page, default) or 200 with the card (the YAML).
+    pub taxi_card_response: crate::domain::taxi::card_package::TaxiCardResponse,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             public_url: None,
             tls: false,
             callback_time_scale: 1.0,
+            taxi_card_response: Default::default(),
         }
     }
 }

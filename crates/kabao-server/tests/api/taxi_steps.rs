@@ -124,10 +124,38 @@ pub async fn punch(
     fleet: &TaxiFleet,
     event_type: &str,
 ) -> (u16, Value) {
-    let event_time = time::OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+8))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    punch_at(
+        world,
+        provider,
+        fleet,
+        event_type,
+        &event_time(now_ms as i64),
+    )
+    .await
+}
+
+/// `unix_ms` as a punch's event_time: RFC 3339 in Beijing time with
+/// milliseconds, as the official example writes it.
+pub fn event_time(unix_ms: i64) -> String {
+    let time = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(unix_ms) * 1_000_000)
+        .unwrap()
+        .to_offset(time::macros::offset!(+8));
+    time.format(time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+08:00"
+    ))
+    .unwrap()
+}
+
+/// T7 `attendance/punch` of `fleet`'s driver and taxi with `event_type`
+/// at `event_time` (RFC 3339); the answer.
+pub async fn punch_at(
+    world: &FapiaoWorld,
+    provider: &TestMerchant,
+    fleet: &TaxiFleet,
+    event_type: &str,
+    event_time: &str,
+) -> (u16, Value) {
     let body = json!({
         "plate_number": fleet.plate_number,
         "driver_license": fleet.driver_license,

@@ -56,6 +56,16 @@ impl AdminError {
         Self::new(StatusCode::NOT_FOUND, "not_found", what, None)
     }
 
+    /// 404 naming the field whose value names nothing that exists.
+    pub fn not_found_field(e: FieldError) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            e.to_string(),
+            Some(e.field),
+        )
+    }
+
     /// 409: the resource is not in a state that allows the step.
     pub fn conflict(what: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", what, None)

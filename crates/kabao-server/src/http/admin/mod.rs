@@ -11,6 +11,7 @@ mod fapiao_titles;
 mod invoices;
 mod outbox;
 mod pushes;
+mod taxi;
 mod tenants;
 
 pub use clock::CLOCK_OFFSET_KEY;
@@ -52,6 +53,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(fapiao::routes())
         .merge(callbacks::routes())
         .merge(fapiao_titles::routes())
+        .merge(taxi::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state, require_admin));
     Router::new()

@@ -1,9 +1,265 @@
 //! [`TaxiFleetStore`] in SQLite: `taxi_companies`, `taxis`, `taxi_drivers`,
 //! `taxi_punches`.
 
-use crate::store::sqlite::SqliteStore;
-use crate::store::taxi_fleet::TaxiFleetStore;
+use super::attendance;
+use crate::store::sqlite::{corrupt, SqliteStore};
+use crate::store::taxi_fleet::{
+    NewTaxiCompany, Taxi, TaxiCompany, TaxiDriver, TaxiFleetStore, TaxiPunch,
+};
+use crate::store::{StoreError, StoreResult};
 use async_trait::async_trait;
+use rand::Rng;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+/// How many fresh mchids are tried before giving up (each is 1 in 10^9).
+const MCHID_ATTEMPTS: usize = 16;
+
+const SELECT_COMPANY: &str = "SELECT company_mchid, provider_mchid, region_id, company_name,
+        registered_json, created_at
+     FROM taxi_companies";
+
+const SELECT_TAXI: &str = "SELECT t.provider_mchid, t.region_id, t.plate_number, t.company_mchid,
+        c.company_name, t.main_license, t.deputy_license, t.support_invoice, t.taxi_state
+     FROM taxis t JOIN taxi_companies c ON c.company_mchid = t.company_mchid";
+
+const SELECT_DRIVER: &str = "SELECT d.provider_mchid, d.region_id, d.driver_license,
+        d.company_mchid, c.company_name, d.driver_name, d.id_card_number, d.driver_category,
+        d.driver_status, d.photo_json
+     FROM taxi_drivers d JOIN taxi_companies c ON c.company_mchid = d.company_mchid";
+
+/// A candidate company mchid: ten digits, starting with 1 as real ones do.
+fn candidate_mchid() -> String {
+    format!("1{:09}", rand::thread_rng().gen_range(0..1_000_000_000u32))
+}
+
+fn company_from_row(row: &SqliteRow) -> Result<TaxiCompany, sqlx::Error> {
+    let registered: String = row.try_get("registered_json")?;
+    Ok(TaxiCompany {
+        company_mchid: row.try_get("company_mchid")?,
+        provider_mchid: row.try_get("provider_mchid")?,
+        region_id: row.try_get("region_id")?,
+        company_name: row.try_get("company_name")?,
+        registration: serde_json::from_str(&registered)
+            .map_err(|e| corrupt("registered_json", e))?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn taxi_from_row(row: &SqliteRow) -> Result<Taxi, sqlx::Error> {
+    Ok(Taxi {
+        provider_mchid: row.try_get("provider_mchid")?,
+        region_id: row.try_get("region_id")?,
+        plate_number: row.try_get("plate_number")?,
+        company_mchid: row.try_get("company_mchid")?,
+        company_name: row.try_get("company_name")?,
+        main_license: row.try_get("main_license")?,
+        deputy_license: row.try_get("deputy_license")?,
+        support_invoice: row.try_get::<i64, _>("support_invoice")? != 0,
+        taxi_state: row.try_get("taxi_state")?,
+    })
+}
+
+fn driver_from_row(row: &SqliteRow) -> Result<TaxiDriver, sqlx::Error> {
+    let photo: Option<String> = row.try_get("photo_json")?;
+    Ok(TaxiDriver {
+        provider_mchid: row.try_get("provider_mchid")?,
+        region_id: row.try_get("region_id")?,
+        driver_license: row.try_get("driver_license")?,
+        company_mchid: row.try_get("company_mchid")?,
+        company_name: row.try_get("company_name")?,
+        driver_name: row.try_get("driver_name")?,
+        id_card_number: row.try_get("id_card_number")?,
+        driver_category: row.try_get("driver_category")?,
+        driver_status: row.try_get("driver_status")?,
+        driver_photo: photo
+            .map(|p| serde_json::from_str(&p))
+            .transpose()
+            .map_err(|e| corrupt("photo_json", e))?,
+    })
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(e.into()))
+}
+
+fn vanished(what: &str) -> StoreError {
+    StoreError::Backend(format!("the {what} just written could not be read back"))
+}
 
 #[async_trait]
-impl TaxiFleetStore for SqliteStore {}
+impl TaxiFleetStore for SqliteStore {
+    async fn create_taxi_company(&self, company: &NewTaxiCompany) -> StoreResult<TaxiCompany> {
+        let registered = to_json(&company.registration)?;
+        for _ in 0..MCHID_ATTEMPTS {
+            let mchid = candidate_mchid();
+            // One statement, so the check and the insert cannot interleave
+            // with another writer; a clash with a company is a unique violation.
+            let inserted = sqlx::query(
+                "INSERT INTO taxi_companies (company_mchid, provider_mchid, region_id, company_name,
+                     registered_json, created_at, updated_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?6
+                 WHERE NOT EXISTS (SELECT 1 FROM merchants WHERE mchid = ?1)",
+            )
+            .bind(&mchid)
+            .bind(&company.provider_mchid)
+            .bind(company.region_id)
+            .bind(&company.registration.company_name)
+            .bind(&registered)
+            .bind(company.now)
+            .execute(&self.pool)
+            .await;
+            match inserted.map_err(StoreError::from) {
+                Ok(done) if done.rows_affected() == 1 => {
+                    return self
+                        .company(&mchid)
+                        .await?
+                        .ok_or_else(|| vanished("company"));
+                }
+                Ok(_) | Err(StoreError::Conflict(_)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Backend(
+            "no free company mchid found; try again".into(),
+        ))
+    }
+
+    async fn company(&self, company_mchid: &str) -> StoreResult<Option<TaxiCompany>> {
+        let row = sqlx::query(&format!("{SELECT_COMPANY} WHERE company_mchid = ?"))
+            .bind(company_mchid)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(company_from_row).transpose()?)
+    }
+
+    async fn put_taxi(&self, taxi: &Taxi, now: i64) -> StoreResult<Taxi> {
+        sqlx::query(
+            "INSERT INTO taxis (provider_mchid, region_id, plate_number, company_mchid,
+                 main_license, deputy_license, support_invoice, taxi_state, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (provider_mchid, region_id, plate_number) DO UPDATE SET
+                 company_mchid = excluded.company_mchid, main_license = excluded.main_license,
+                 deputy_license = excluded.deputy_license,
+                 support_invoice = excluded.support_invoice, taxi_state = excluded.taxi_state,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(&taxi.provider_mchid)
+        .bind(taxi.region_id)
+        .bind(&taxi.plate_number)
+        .bind(&taxi.company_mchid)
+        .bind(&taxi.main_license)
+        .bind(&taxi.deputy_license)
+        .bind(i64::from(taxi.support_invoice))
+        .bind(&taxi.taxi_state)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        self.taxi(&taxi.provider_mchid, taxi.region_id, &taxi.plate_number)
+            .await?
+            .ok_or_else(|| vanished("taxi"))
+    }
+
+    async fn taxi(
+        &self,
+        provider_mchid: &str,
+        region_id: i64,
+        plate_number: &str,
+    ) -> StoreResult<Option<Taxi>> {
+        let row = sqlx::query(&format!(
+            "{SELECT_TAXI} WHERE t.provider_mchid = ? AND t.region_id = ? AND t.plate_number = ?"
+        ))
+        .bind(provider_mchid)
+        .bind(region_id)
+        .bind(plate_number)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(taxi_from_row).transpose()?)
+    }
+
+    async fn taxi_company(
+        &self,
+        provider_mchid: &str,
+        region_id: i64,
+        plate_number: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT company_mchid FROM taxis
+             WHERE provider_mchid = ? AND region_id = ? AND plate_number = ?",
+        )
+        .bind(provider_mchid)
+        .bind(region_id)
+        .bind(plate_number)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn put_driver(&self, driver: &TaxiDriver, now: i64) -> StoreResult<TaxiDriver> {
+        let photo = driver.driver_photo.as_ref().map(to_json).transpose()?;
+        sqlx::query(
+            "INSERT INTO taxi_drivers (provider_mchid, region_id, driver_license, company_mchid,
+                 driver_name, id_card_number, driver_category, driver_status, photo_json,
+                 created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (provider_mchid, region_id, driver_license) DO UPDATE SET
+                 company_mchid = excluded.company_mchid, driver_name = excluded.driver_name,
+                 id_card_number = excluded.id_card_number,
+                 driver_category = excluded.driver_category,
+                 driver_status = excluded.driver_status, photo_json = excluded.photo_json,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(&driver.provider_mchid)
+        .bind(driver.region_id)
+        .bind(&driver.driver_license)
+        .bind(&driver.company_mchid)
+        .bind(&driver.driver_name)
+        .bind(&driver.id_card_number)
+        .bind(&driver.driver_category)
+        .bind(&driver.driver_status)
+        .bind(photo)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        self.driver(
+            &driver.provider_mchid,
+            driver.region_id,
+            &driver.driver_license,
+        )
+        .await?
+        .ok_or_else(|| vanished("driver"))
+    }
+
+    async fn driver(
+        &self,
+        provider_mchid: &str,
+        region_id: i64,
+        driver_license: &str,
+    ) -> StoreResult<Option<TaxiDriver>> {
+        let row = sqlx::query(&format!(
+            "{SELECT_DRIVER} WHERE d.provider_mchid = ? AND d.region_id = ? AND d.driver_license = ?"
+        ))
+        .bind(provider_mchid)
+        .bind(region_id)
+        .bind(driver_license)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(driver_from_row).transpose()?)
+    }
+
+    async fn add_punch(&self, punch: &TaxiPunch) -> StoreResult<()> {
+        attendance::add_punch(&self.pool, punch).await
+    }
+
+    async fn signed_in_driver(
+        &self,
+        provider_mchid: &str,
+        region_id: i64,
+        plate_number: &str,
+        at_ms: i64,
+    ) -> StoreResult<Option<String>> {
+        attendance::signed_in_driver(&self.pool, provider_mchid, region_id, plate_number, at_ms)
+            .await
+    }
+}

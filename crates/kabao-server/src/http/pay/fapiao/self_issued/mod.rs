@@ -10,6 +10,8 @@ mod insert;
 mod rules;
 mod upload;
 
+pub(crate) use digest::sm3_hex;
+
 use crate::http::pay::error::method_not_allowed;
 use crate::state::AppState;
 use axum::routing::post;

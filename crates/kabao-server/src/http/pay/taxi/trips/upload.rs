@@ -1,0 +1,119 @@
+//! T10 `POST /v3/taxi-invoice/cards/upload-file`: the PDF of a taxi fapiao
+//! one of the provider's companies issued (at most 2 MB), whose SM3 digest
+//! the signed `meta` declares; answers a `fapiao_media_id` the company may
+//! insert (T11) within 3 days.
+
+use super::provider_company;
+use crate::domain::taxi::{RegionId, MAX_TAXI_FILE_BYTES, TAXI_MEDIA_TTL_SECS};
+use crate::http::pay::fapiao::{parse_body, sm3_hex};
+use crate::http::pay::taxi::require_provider;
+use crate::http::pay::{pay_json, PayError, SignedUpload};
+use crate::state::AppState;
+use crate::store::taxi_trips::NewTaxiMedia;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::json;
+
+/// The one digest algorithm the page documents.
+const SM3: &str = "DIGEST_ALGORITHM_SM3";
+
+/// The `meta` part; `region_id` may be a number or a string of digits.
+#[derive(Debug, Deserialize)]
+struct UploadMeta {
+    company_mchid: String,
+    digest: String,
+    digest_algorithm: String,
+    region_id: RegionId,
+}
+
+/// T10 → 200 `{fapiao_media_id}`.
+pub(super) async fn upload_file(
+    State(state): State<AppState>,
+    upload: SignedUpload,
+) -> Result<Response, PayError> {
+    let provider = require_provider(&upload.request)?;
+    let meta: UploadMeta = parse_body(&upload.request.body)?;
+    if meta.company_mchid.trim().is_empty() || meta.company_mchid.chars().count() > 32 {
+        return Err(PayError::param(
+            "company_mchid",
+            "body",
+            "must be 1 to 32 characters",
+        ));
+    }
+    // "SM3" is what the fapiao family's upload says; read it the same here.
+    if !meta.digest_algorithm.eq_ignore_ascii_case(SM3)
+        && !meta.digest_algorithm.eq_ignore_ascii_case("SM3")
+    {
+        return Err(PayError::param(
+            "digest_algorithm",
+            "body",
+            format!("{} is not {SM3}", meta.digest_algorithm),
+        ));
+    }
+    let bytes = &upload.file.bytes;
+    check_pdf(bytes)?;
+    let digest = sm3_hex(bytes);
+    if !meta.digest.eq_ignore_ascii_case(&digest) {
+        return Err(PayError::param(
+            "digest",
+            "body",
+            format!(
+                "{} is not the SM3 digest of the {}-byte file (lower-case hex of SM3 over the file bytes)",
+                meta.digest,
+                bytes.len()
+            ),
+        ));
+    }
+    let company = provider_company(&state, &provider, &meta.company_mchid, meta.region_id).await?;
+    let now = state.clock.now();
+    let media = NewTaxiMedia {
+        fapiao_media_id: new_media_id(),
+        provider_mchid: provider,
+        company_mchid: company.company_mchid,
+        region_id: company.region_id,
+        digest,
+        bytes: bytes.to_vec(),
+        expires_at: now + TAXI_MEDIA_TTL_SECS,
+        created_at: now,
+    };
+    state.store.put_taxi_media(&media).await?;
+    Ok(pay_json(
+        StatusCode::OK,
+        &json!({ "fapiao_media_id": media.fapiao_media_id }),
+    ))
+}
+
+/// The file part: a PDF (it starts with `%PDF-`) of 1 byte to 2 MB.
+fn check_pdf(bytes: &[u8]) -> Result<(), PayError> {
+    if bytes.is_empty() {
+        return Err(PayError::param("file", "body", "the file part is empty"));
+    }
+    if bytes.len() > MAX_TAXI_FILE_BYTES {
+        return Err(PayError::param(
+            "file",
+            "body",
+            format!(
+                "is {} bytes; a taxi fapiao file may be at most {MAX_TAXI_FILE_BYTES} bytes (2 MB)",
+                bytes.len()
+            ),
+        ));
+    }
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(PayError::param(
+            "file",
+            "body",
+            "is not a PDF file (it does not start with %PDF-); taxi fapiao files are PDF only",
+        ));
+    }
+    Ok(())
+}
+
+/// A new `fapiao_media_id`: 16 random bytes in base64, the shape of
+/// WeChat's example `ASNFZ4mrze/+3LqYdlQyEA==`.
+fn new_media_id() -> String {
+    let bytes: [u8; 16] = rand::random();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

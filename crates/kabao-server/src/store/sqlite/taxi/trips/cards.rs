@@ -1,0 +1,197 @@
+//! `taxi_media` and `taxi_cards`: uploaded taxi fapiao files and the cards
+//! made from them, at most one per trip.
+
+use super::rides;
+use crate::domain::taxi::card_package::{CARD_DISCARDED, CARD_INSERTED};
+use crate::store::taxi_trips::{NewTaxiCard, NewTaxiMedia, TaxiCard, TaxiCardOutcome};
+use crate::store::StoreResult;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+/// A card joined with its ride; ride columns keep their names.
+const CARD_SELECT: &str = "SELECT c.appid AS card_appid, c.openid AS card_openid, c.card_id,
+    c.card_code, c.status, c.provider_mchid AS card_provider, c.company_mchid AS card_company,
+    c.fapiao_media_id, c.fapiao_json, c.request_hash, c.created_at AS card_created_at,
+    c.updated_at AS card_updated_at,
+    r.id AS ride_id, r.provider_mchid, r.company_mchid, r.region_id, r.plate_number,
+    r.driver_license, r.appid, r.openid, r.transaction_id, r.pay_amount, r.pay_time, r.up_time,
+    r.token, r.created_at
+  FROM taxi_cards c JOIN taxi_rides r ON r.id = c.ride_id";
+
+fn card_from_row(row: &SqliteRow) -> Result<TaxiCard, sqlx::Error> {
+    let fapiao: String = row.try_get("fapiao_json")?;
+    Ok(TaxiCard {
+        appid: row.try_get("card_appid")?,
+        openid: row.try_get("card_openid")?,
+        card_id: row.try_get("card_id")?,
+        card_code: row.try_get("card_code")?,
+        status: row.try_get("status")?,
+        provider_mchid: row.try_get("card_provider")?,
+        company_mchid: row.try_get("card_company")?,
+        fapiao_media_id: row.try_get("fapiao_media_id")?,
+        fapiao_card_information: serde_json::from_str(&fapiao)
+            .map_err(|e| crate::store::sqlite::corrupt("fapiao_json", e))?,
+        ride: rides::from_row(row)?,
+        created_at: row.try_get("card_created_at")?,
+        updated_at: row.try_get("card_updated_at")?,
+    })
+}
+
+/// Keeps an uploaded file, unbound.
+pub(super) async fn put_media(pool: &SqlitePool, media: &NewTaxiMedia) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO taxi_media (fapiao_media_id, provider_mchid, company_mchid, region_id, digest,
+           bytes, expires_at, bound_to, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+    )
+    .bind(&media.fapiao_media_id)
+    .bind(&media.provider_mchid)
+    .bind(&media.company_mchid)
+    .bind(media.region_id)
+    .bind(&media.digest)
+    .bind(&media.bytes)
+    .bind(media.expires_at)
+    .bind(media.created_at)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The body of `insert_taxi_card` inside `conn`'s transaction; anything
+/// but `Inserted` leaves the transaction to roll back.
+pub(super) async fn insert_card(
+    conn: &mut SqliteConnection,
+    card: &NewTaxiCard,
+) -> StoreResult<TaxiCardOutcome> {
+    let existing = sqlx::query(&format!("{CARD_SELECT} WHERE c.ride_id = ?"))
+        .bind(card.ride_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(row) = existing {
+        let hash: String = row.try_get("request_hash")?;
+        let stored = card_from_row(&row)?;
+        return Ok(if hash == card.request_hash {
+            TaxiCardOutcome::Replayed(stored)
+        } else {
+            TaxiCardOutcome::TripAlreadyCarded(stored)
+        });
+    }
+    if let Some(issue) = media_issue(conn, card).await? {
+        return Ok(TaxiCardOutcome::MediaRejected { issue });
+    }
+    let fapiao = serde_json::to_string(&card.fapiao).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO taxi_cards (ride_id, provider_mchid, company_mchid, appid, openid, card_id,
+           card_code, fapiao_media_id, fapiao_json, request_hash, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING id",
+    )
+    .bind(card.ride_id)
+    .bind(&card.provider_mchid)
+    .bind(&card.company_mchid)
+    .bind(&card.appid)
+    .bind(&card.openid)
+    .bind(&card.card_id)
+    .bind(&card.card_code)
+    .bind(&card.fapiao_media_id)
+    .bind(fapiao)
+    .bind(&card.request_hash)
+    .bind(CARD_INSERTED)
+    .bind(card.now)
+    .bind(card.now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE taxi_media SET bound_to = ? WHERE fapiao_media_id = ?")
+        .bind(id)
+        .bind(&card.fapiao_media_id)
+        .execute(&mut *conn)
+        .await?;
+    let row = sqlx::query(&format!("{CARD_SELECT} WHERE c.id = ?"))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(TaxiCardOutcome::Inserted(card_from_row(&row)?))
+}
+
+/// Why `card`'s media cannot be used, if it cannot. Another provider's
+/// file reads as unknown, so ids never leak across providers.
+async fn media_issue(
+    conn: &mut SqliteConnection,
+    card: &NewTaxiCard,
+) -> sqlx::Result<Option<String>> {
+    let id = &card.fapiao_media_id;
+    let row = sqlx::query(
+        "SELECT company_mchid, expires_at, bound_to FROM taxi_media
+         WHERE fapiao_media_id = ? AND provider_mchid = ?",
+    )
+    .bind(id)
+    .bind(&card.provider_mchid)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else {
+        return Ok(Some(format!(
+            "{id} is not a taxi fapiao file uploaded by service provider {} (cards/upload-file)",
+            card.provider_mchid
+        )));
+    };
+    let company: String = row.try_get("company_mchid")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    let bound_to: Option<i64> = row.try_get("bound_to")?;
+    if company != card.company_mchid {
+        return Ok(Some(format!(
+            "{id} was uploaded for company {company}, not for company_mchid {}",
+            card.company_mchid
+        )));
+    }
+    if expires_at <= card.now {
+        return Ok(Some(format!(
+            "{id} expired at {} (a file is usable for 3 days); upload the file again",
+            kabao_protocol::apiv3::rfc3339_cst(expires_at)
+        )));
+    }
+    if bound_to.is_some() {
+        return Ok(Some(format!(
+            "{id} is already the file of another card; upload this fapiao's own file"
+        )));
+    }
+    Ok(None)
+}
+
+/// Cards of a user (and AppID), or all, newest first.
+pub(super) async fn cards(
+    pool: &SqlitePool,
+    openid: Option<&str>,
+    appid: Option<&str>,
+) -> StoreResult<Vec<TaxiCard>> {
+    let rows = sqlx::query(&format!(
+        "{CARD_SELECT} WHERE (?1 IS NULL OR c.openid = ?1) AND (?2 IS NULL OR c.appid = ?2)
+         ORDER BY c.id DESC"
+    ))
+    .bind(openid)
+    .bind(appid)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(card_from_row).collect::<Result<_, _>>()?)
+}
+
+/// Marks the card with `card_code` DISCARDED (once) and reads it back.
+pub(super) async fn discard(
+    pool: &SqlitePool,
+    card_code: &str,
+    now: i64,
+) -> StoreResult<Option<TaxiCard>> {
+    sqlx::query(
+        "UPDATE taxi_cards SET status = ?, updated_at = ? WHERE card_code = ? AND status != ?",
+    )
+    .bind(CARD_DISCARDED)
+    .bind(now)
+    .bind(card_code)
+    .bind(CARD_DISCARDED)
+    .execute(pool)
+    .await?;
+    let row = sqlx::query(&format!("{CARD_SELECT} WHERE c.card_code = ?"))
+        .bind(card_code)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.as_ref().map(card_from_row).transpose()?)
+}

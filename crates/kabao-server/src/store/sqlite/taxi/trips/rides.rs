@@ -1,0 +1,144 @@
+//! `taxi_rides`: passengers' payments in taxis; those with a driver and a
+//! token are trip orders.
+
+use crate::store::taxi_trips::{NewRide, Ride, TripOrderQuery};
+use crate::store::StoreResult;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+/// The columns [`from_row`] reads, for queries on `taxi_rides` alone.
+pub(super) const COLUMNS: &str = "id, provider_mchid, company_mchid, region_id, plate_number,
+    driver_license, appid, openid, transaction_id, pay_amount, pay_time, up_time, token, created_at";
+
+/// A ride from a row holding [`COLUMNS`] (`id` may be aliased `ride_id`).
+pub(super) fn from_row(row: &SqliteRow) -> Result<Ride, sqlx::Error> {
+    Ok(Ride {
+        ride_id: row.try_get("ride_id").or_else(|_| row.try_get("id"))?,
+        provider_mchid: row.try_get("provider_mchid")?,
+        company_mchid: row.try_get("company_mchid")?,
+        region_id: row.try_get("region_id")?,
+        plate_number: row.try_get("plate_number")?,
+        driver_license: row.try_get("driver_license")?,
+        appid: row.try_get("appid")?,
+        openid: row.try_get("openid")?,
+        transaction_id: row.try_get("transaction_id")?,
+        pay_amount: row.try_get("pay_amount")?,
+        pay_time: row.try_get("pay_time")?,
+        up_time: row.try_get("up_time")?,
+        token: row.try_get("token")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Inserts a ride; returns it with its id.
+pub(super) async fn add_ride(pool: &SqlitePool, ride: &NewRide) -> StoreResult<Ride> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO taxi_rides (provider_mchid, company_mchid, region_id, plate_number,
+           driver_license, appid, openid, transaction_id, pay_amount, pay_time, up_time, token,
+           created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING id",
+    )
+    .bind(&ride.provider_mchid)
+    .bind(&ride.company_mchid)
+    .bind(ride.region_id)
+    .bind(&ride.plate_number)
+    .bind(&ride.driver_license)
+    .bind(&ride.appid)
+    .bind(&ride.openid)
+    .bind(&ride.transaction_id)
+    .bind(ride.pay_amount)
+    .bind(ride.pay_time)
+    .bind(ride.up_time)
+    .bind(&ride.token)
+    .bind(ride.created_at)
+    .fetch_one(pool)
+    .await?;
+    Ok(Ride {
+        ride_id: id,
+        provider_mchid: ride.provider_mchid.clone(),
+        company_mchid: ride.company_mchid.clone(),
+        region_id: ride.region_id,
+        plate_number: ride.plate_number.clone(),
+        driver_license: ride.driver_license.clone(),
+        appid: ride.appid.clone(),
+        openid: ride.openid.clone(),
+        transaction_id: ride.transaction_id.clone(),
+        pay_amount: ride.pay_amount,
+        pay_time: ride.pay_time,
+        up_time: ride.up_time,
+        token: ride.token.clone(),
+        created_at: ride.created_at,
+    })
+}
+
+/// Rides of a provider and/or a passenger, newest payment first.
+pub(super) async fn rides(
+    pool: &SqlitePool,
+    provider_mchid: Option<&str>,
+    openid: Option<&str>,
+) -> StoreResult<Vec<Ride>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM taxi_rides
+         WHERE (?1 IS NULL OR provider_mchid = ?1) AND (?2 IS NULL OR openid = ?2)
+         ORDER BY pay_time DESC, id DESC"
+    ))
+    .bind(provider_mchid)
+    .bind(openid)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
+/// The filter of [`trip_orders`], shared by its count and its page.
+const TRIP_ORDERS_OF: &str = "FROM taxi_rides
+    WHERE provider_mchid = ? AND appid = ? AND openid = ? AND region_id = ?
+      AND up_time >= ? AND up_time < ? AND driver_license IS NOT NULL AND token IS NOT NULL";
+
+/// One page of a passenger's trip orders, newest up_time first, and the total.
+pub(super) async fn trip_orders(
+    pool: &SqlitePool,
+    q: &TripOrderQuery,
+) -> StoreResult<(Vec<Ride>, i64)> {
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {TRIP_ORDERS_OF}"))
+        .bind(&q.provider_mchid)
+        .bind(&q.appid)
+        .bind(&q.openid)
+        .bind(q.region_id)
+        .bind(q.from)
+        .bind(q.until)
+        .fetch_one(pool)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} {TRIP_ORDERS_OF} ORDER BY up_time DESC, id DESC LIMIT ? OFFSET ?"
+    ))
+    .bind(&q.provider_mchid)
+    .bind(&q.appid)
+    .bind(&q.openid)
+    .bind(q.region_id)
+    .bind(q.from)
+    .bind(q.until)
+    .bind(q.limit)
+    .bind(q.offset)
+    .fetch_all(pool)
+    .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// A provider's ride whose `column` (`token` or `transaction_id`, both
+/// unique) is `value`.
+pub(super) async fn ride_where(
+    pool: &SqlitePool,
+    provider_mchid: &str,
+    column: &'static str,
+    value: &str,
+) -> StoreResult<Option<Ride>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM taxi_rides WHERE {column} = ? AND provider_mchid = ?"
+    ))
+    .bind(value)
+    .bind(provider_mchid)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
