@@ -22,6 +22,9 @@ pub enum Scenario {
     /// application (outcome held) against the crypto floor, then
     /// `FAPIAO.ISSUED` callback latency (outcome immediate).
     Fapiao,
+    /// `POST /v3/taxi-invoice/cards`: CPU per accepted card (each a new card
+    /// on its own trip order and uploaded file) against the crypto floor.
+    Taxi,
 }
 
 impl Scenario {
@@ -30,7 +33,7 @@ impl Scenario {
         match self {
             Scenario::Certificates => Some(Endpoint::Certificates),
             Scenario::Token => Some(Endpoint::Token),
-            Scenario::Insert | Scenario::Fapiao => None,
+            Scenario::Insert | Scenario::Fapiao | Scenario::Taxi => None,
         }
     }
 
@@ -41,6 +44,7 @@ impl Scenario {
             Scenario::Token => "token",
             Scenario::Insert => "insert",
             Scenario::Fapiao => "fapiao",
+            Scenario::Taxi => "taxi",
         }
     }
 }
@@ -76,7 +80,7 @@ pub struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "certificates,token,insert,fapiao"
+        default_value = "certificates,token,insert,fapiao,taxi"
     )]
     pub scenarios: Vec<Scenario>,
     /// Inserts prepared for each measured insert scenario; the measurement
@@ -88,7 +92,8 @@ pub struct Args {
     #[arg(long, default_value_t = 3_000)]
     pub insert_warmup_orders: usize,
     /// Setup chains (setpdf, getauthurl, authorisation) in flight while
-    /// preparing inserts; also the paid orders in flight while preparing fapiao applications.
+    /// preparing inserts; also the paid orders in flight while preparing fapiao
+    /// applications, and the rides and uploads in flight while preparing taxi cards.
     #[arg(long, default_value_t = 48)]
     pub setup_concurrency: usize,
     /// Of those, authorisations in flight at once.
@@ -122,6 +127,15 @@ pub struct Args {
     /// enough merchants to stay under --fapiao-merchant-rate each).
     #[arg(long, default_value_t = 200.0)]
     pub fapiao_callback_rate: f64,
+    /// Taxi cards (each on its own trip order and uploaded file, pre-signed)
+    /// prepared for each measured taxi scenario; the measurement stops early
+    /// (never fails) when they are used up before --duration-secs.
+    #[arg(long, default_value_t = 15_000)]
+    pub taxi_cards: usize,
+    /// Taxi cards prepared for each taxi warm-up, which ends after
+    /// --warmup-secs or when they are used up.
+    #[arg(long, default_value_t = 2_000)]
+    pub taxi_warmup_cards: usize,
 }
 
 impl Args {

@@ -6,7 +6,8 @@
 //! next to the cost of one RSA verify + one RSA sign measured in the same
 //! run, to `BENCHMARKS.md`; and `POST /v3/new-tax-control-fapiao/fapiao-applications`
 //! (CPU per accepted application against the same floor, and the latency of
-//! `FAPIAO.ISSUED` callbacks to a receiver in the bench).
+//! `FAPIAO.ISSUED` callbacks to a receiver in the bench); and
+//! `POST /v3/taxi-invoice/cards` (CPU per accepted card against the same floor).
 //!
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
@@ -29,6 +30,9 @@ pub mod report;
 pub mod scenario;
 pub mod server;
 pub mod stats;
+pub mod taxi;
+pub mod taxi_prepare;
+pub mod taxi_world;
 
 pub use cli::{Args, Scenario, DEFAULT_KABAO};
 
@@ -65,6 +69,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             || args.fapiao_callback_rate <= 0.0)
     {
         bail!("the --fapiao-* counts and rates must be positive");
+    }
+    if args.scenarios.contains(&Scenario::Taxi) && args.taxi_cards == 0 {
+        bail!("--taxi-cards must be positive");
     }
     ensure_built(&args.kabao)?;
     tokio::runtime::Builder::new_current_thread()
@@ -245,6 +252,11 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     } else {
         None
     };
+    let taxi = if args.scenarios.contains(&Scenario::Taxi) {
+        taxi::run(&kabao, &tenants, ticks, &args, &mut floors).await?
+    } else {
+        Vec::new()
+    };
     let after_memory = procstat::memory(kabao.pid())?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     if cores > 1 && !floors.is_empty() {
@@ -261,7 +273,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let exit = kabao.stop()?;
     eprintln!("kabao (pid {pid}) stopped: {exit}");
 
-    let report = Report::new(
+    let mut report = Report::new(
         started,
         Settings {
             duration_secs: args.duration_secs,
@@ -282,6 +294,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             fapiao_callback_applications: args.fapiao_callback_applications,
             fapiao_callback_connections: args.fapiao_callback_connections,
             fapiao_callback_rate: args.fapiao_callback_rate,
+            taxi_cards: args.taxi_cards,
+            taxi_warmup_cards: args.taxi_warmup_cards,
         },
         machine::Machine::detect(),
         machine::git_commit(),
@@ -293,6 +307,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         inserts,
         fapiao,
     );
+    report.taxi = taxi;
     std::fs::write(&args.out, report.markdown())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("wrote {}", args.out.display());
@@ -315,7 +330,12 @@ async fn bench(args: Args) -> anyhow::Result<()> {
                 + f.callbacks
                     .as_ref()
                     .map_or(0, |c| c.errors + c.callbacks.failed as u64)
-        });
+        })
+        + report
+            .taxi
+            .iter()
+            .map(|t| t.errors + t.warmup_errors)
+            .sum::<u64>();
     if errors > 0 {
         bail!("{errors} requests failed; see {}", args.out.display());
     }

@@ -70,6 +70,7 @@ impl Report {
             thousands(INSERT_RATE_BAR)
         )?;
         FapiaoResults::write_bars(self.fapiao.as_ref(), md)?;
+        self.write_taxi_bar(md)?;
         writeln!(
             md,
             "| idle memory (kabao RSS after start and provisioning) | < {IDLE_RSS_BAR_MB:.0} MB | {:.1} MB | {} |\n",
@@ -85,6 +86,9 @@ impl Report {
         }
         if let Some(fapiao) = &self.fapiao {
             fapiao.write_section(md, &self.settings)?;
+        }
+        if !self.taxi.is_empty() {
+            self.write_taxi(md)?;
         }
         if !self.floors.is_empty() {
             self.write_floors(md)?;
@@ -177,11 +181,12 @@ impl Report {
         if let Some(fapiao) = &self.fapiao {
             fapiao.write_checks(md)?;
         }
+        self.write_taxi_checks(md)?;
         writeln!(
             md,
             "\nDuring the load every answer had to be HTTP 200 with a success body \
              (`\"data\"` for certificates, `\"access_token\"` for tokens, `errcode` 0 with a \
-             card `code` for inserts, HTTP 202 for fapiao applications, since Official Account errors are HTTP 200 too); \
+             card `code` for inserts, HTTP 202 for fapiao applications, HTTP 204 for taxi cards, since Official Account errors are HTTP 200 too); \
              anything else counts as an error."
         )?;
         if !self.inserts.is_empty() {
@@ -268,6 +273,7 @@ impl Report {
             "**`GET /cgi-bin/token`** stores a new token and counts the call on every request, as the real service does, so each of its scenarios runs against the tokens the ones before it stored.",
             "**inserts/s**: accepted inserts (`errcode` 0 with a card code, each a new card) divided by the measured seconds, which end at the deadline or when the prepared inserts are used up. **kabao CPU/insert** and **bench CPU/insert** are per accepted insert. **RSS after** is kabao's `VmRSS` right after the measured period.",
             "**applications/s**, **kabao CPU/application**: accepted fapiao applications (HTTP 202) per measured second, and kabao's CPU per accepted application; with the outcome held this is the request path alone, compared with the crypto floor like signed requests. **asynchronous part**: kabao's CPU per application with the immediate outcome (issuing, the card step, their signed and encrypted callbacks) minus the held figure.",
+            "**cards/s**, **kabao CPU/card**: accepted taxi cards (HTTP 204, each a new card on its own trip) per measured second, and kabao's CPU per accepted card, compared with the crypto floor like signed requests.",
             "**callback latency**: from the bench reading an application's 202 to its `FAPIAO.ISSUED` callback arriving at the bench's receiver; nearest-rank percentiles over the first callback of each application.",
             "**idle RSS**: kabao's resident memory (`VmRSS`) once started and provisioned, before any load. **Peak RSS** is `VmHWM`, the most it held at any moment of the run. MB are 10⁶ bytes.",
         ] {
@@ -299,7 +305,8 @@ impl Report {
              --insert-warmup-orders {} --setup-concurrency {} --authorize-concurrency {} \
              --fapiao-applications {} --fapiao-warmup-applications {} --fapiao-merchants {} \
              --fapiao-merchant-rate {} --fapiao-callback-applications {} \
-             --fapiao-callback-connections {} --fapiao-callback-rate {}",
+             --fapiao-callback-connections {} --fapiao-callback-rate {} --taxi-cards {} \
+             --taxi-warmup-cards {}",
             self.settings.duration_secs,
             self.settings.warmup_secs,
             self.settings.floor_iterations,
@@ -313,7 +320,9 @@ impl Report {
             self.settings.fapiao_merchant_rate,
             self.settings.fapiao_callback_applications,
             self.settings.fapiao_callback_connections,
-            self.settings.fapiao_callback_rate
+            self.settings.fapiao_callback_rate,
+            self.settings.taxi_cards,
+            self.settings.taxi_warmup_cards
         )?;
         writeln!(md, "```\n")?;
         writeln!(
@@ -321,7 +330,8 @@ impl Report {
             "`cargo run --release -p kabao-bench` does the same with the defaults (and builds \
              kabao when `target/release/kabao` is missing). `--kabao PATH` benchmarks another \
              binary, `--out` names the report, `--json PATH` also writes the raw results, \
-             `--scenarios insert` runs only the inserts, `--scenarios fapiao` only the fapiao applications and their callbacks. Run it from the workspace root on an \
+             `--scenarios insert` runs only the inserts, `--scenarios fapiao` only the fapiao applications and their callbacks, \
+             `--scenarios taxi` only the taxi cards. Run it from the workspace root on an \
              otherwise idle machine."
         )?;
         Ok(())

@@ -16,6 +16,10 @@ mod floors_md;
 mod inserts_md;
 mod markdown;
 mod results;
+mod taxi;
+mod taxi_md;
+#[cfg(test)]
+mod taxi_tests;
 #[cfg(test)]
 mod tests;
 
@@ -24,6 +28,7 @@ pub use fapiao::{
     FAPIAO_CPU_RATIO_BAR,
 };
 pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
+pub use taxi::{TaxiResult, TaxiSetup, TAXI_CPU_RATIO_BAR};
 
 /// kabao's CPU per signed request may be at most this multiple of one verify + one sign.
 pub const CPU_RATIO_BAR: f64 = 1.25;
@@ -76,6 +81,10 @@ pub struct Settings {
     pub fapiao_callback_connections: usize,
     /// Applications per second of the callback-latency load.
     pub fapiao_callback_rate: f64,
+    /// Taxi cards prepared per measured taxi load.
+    pub taxi_cards: usize,
+    /// Taxi cards prepared per taxi warm-up.
+    pub taxi_warmup_cards: usize,
 }
 
 /// Everything one run measured.
@@ -107,6 +116,8 @@ pub struct Report {
     pub inserts: Vec<InsertResult>,
     /// The fapiao scenario, when run.
     pub fapiao: Option<FapiaoResults>,
+    /// The taxi loads in run order (set after [`Report::new`]).
+    pub taxi: Vec<TaxiResult>,
 }
 
 /// Mean verify+sign CPU time of some floor measurements, µs.
@@ -185,6 +196,7 @@ impl Report {
             scenarios,
             inserts,
             fapiao,
+            taxi: Vec::new(),
         }
     }
 

@@ -111,6 +111,7 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
                 Scenario::Token,
                 Scenario::Insert,
                 Scenario::Fapiao,
+                Scenario::Taxi,
             ],
             insert_orders: 10_000,
             insert_warmup_orders: 10,
@@ -123,6 +124,8 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
             fapiao_callback_applications: 3000,
             fapiao_callback_connections: 8,
             fapiao_callback_rate: 200.0,
+            taxi_cards: 1000,
+            taxi_warmup_cards: 10,
         },
         Machine {
             cpu: "test".into(),
