@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::http::admin::CLOCK_OFFSET_KEY;
 use crate::keyring::Keyring;
-use crate::provision::{create_demo_world, ProvisionFile, Provisioner};
+use crate::provision::{create_demo_world, renew_demo_taxi_file, ProvisionFile, Provisioner};
 use crate::state::{AppState, Settings};
 use crate::store::{self, Store};
 use crate::{server, tls};
@@ -150,6 +150,7 @@ impl Application {
                 &base_url,
                 &admin_token,
                 &config.program,
+                clock.now_ms(),
             )
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo world: {e}"))?;
@@ -157,6 +158,10 @@ impl Application {
         } else {
             None
         };
+        if config.demo {
+            // The official taxi example's file stays usable while the demo lives.
+            renew_demo_taxi_file(&store, clock.now()).await?;
+        }
         let settings = Arc::new(Settings {
             admin_token,
             tls: config.tls,

@@ -123,10 +123,46 @@ impl PublicKeyId {
     }
 }
 
+/// A new WeChat Pay transaction_id for a payment at Unix second `paid_at`:
+/// 28 digits, "4200" + 6 random digits + the payment date (YYYYMMDD, China
+/// time) + 10 random digits. Paid orders of the fapiao control API and taxi
+/// rides get theirs here.
+pub fn new_transaction_id(paid_at: i64) -> String {
+    use rand::Rng;
+    let date = time::OffsetDateTime::from_unix_timestamp(paid_at + 8 * 3600)
+        .map(|t| t.date())
+        .unwrap_or(time::Date::MIN);
+    let mut rng = rand::thread_rng();
+    let mut digits = |n: usize| -> String {
+        (0..n)
+            .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
+            .collect()
+    };
+    let head = digits(6);
+    let tail = digits(10);
+    format!(
+        "4200{head}{:04}{:02}{:02}{tail}",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn transaction_ids_look_like_wechat_pay_ones() {
+        // 2026-11-23 23:00 UTC is 2026-11-24 in China.
+        let id = new_transaction_id(1_795_474_800);
+        assert_eq!(id.len(), 28);
+        assert!(id.starts_with("4200"));
+        assert_eq!(&id[10..18], "20261124");
+        assert!(id.bytes().all(|b| b.is_ascii_digit()));
+        assert_ne!(id, new_transaction_id(1_795_474_800));
+    }
 
     #[test]
     fn serials_compare_in_biginteger_form() {

@@ -1,8 +1,10 @@
 //! The demo world made on first start: three Official Account apps, a
-//! merchant, a taxi service provider, users, and their keys in `demo/`, plus a
-//! printout that lets a newcomer make one call per family at once.
+//! merchant, a taxi service provider with its demo fleet (demo_taxi.rs),
+//! users, and their keys in `demo/`, plus a printout that lets a newcomer
+//! make one call per family at once.
 
 use super::apply::{ProvisionError, Provisioner};
+use super::demo_taxi::{create_demo_fleet, DemoCall};
 use super::spec::{AppSpec, MerchantSpec, UserSpec};
 use crate::files::write_owner_only;
 use crate::store::Store;
@@ -24,7 +26,7 @@ pub const DEMO_PROVIDER_MCHID: &str = "1900000100";
 /// Creates the demo world in `store`, writing keys under `folder`, and returns
 /// the newcomer's guide: credentials and copy-paste calls (also saved as `folder/credentials.txt`). `base_url` is
 /// where kabao listens and `program` how the `kabao` binary is invoked, for
-/// the example calls.
+/// the example calls; `now_ms` is kabao's time.
 pub async fn create_demo_world(
     provisioner: &Provisioner,
     store: &Arc<dyn Store>,
@@ -32,6 +34,7 @@ pub async fn create_demo_world(
     base_url: &str,
     admin_token: &str,
     program: &str,
+    now_ms: i64,
 ) -> Result<String, ProvisionError> {
     let io =
         |e: std::io::Error| ProvisionError::Internal(format!("writing {}: {e}", folder.display()));
@@ -111,6 +114,7 @@ pub async fn create_demo_world(
             "WeChat Pay — taxi service provider",
         ),
     ];
+    let mut provider_key = None;
     for (mchid, kind, name, title) in merchants {
         let made = provisioner
             .merchant(&MerchantSpec {
@@ -148,6 +152,19 @@ pub async fn create_demo_world(
             cert.serial_no,
             key_path.display(),
         );
+        if mchid == DEMO_PROVIDER_MCHID {
+            provider_key = Some((cert.serial_no.to_string(), key_path));
+        }
+    }
+    if let Some((serial, key_path)) = &provider_key {
+        let call = DemoCall {
+            base_url,
+            program,
+            serial,
+            key_path,
+        };
+        let section = create_demo_fleet(provisioner, store, now_ms, folder, &call).await?;
+        let _ = writeln!(guide, "{section}");
     }
 
     let platform_dir = folder.join("platform");

@@ -3,10 +3,12 @@
 
 mod apply;
 mod demo;
+mod demo_taxi;
 mod file;
 mod spec;
 
 pub use apply::{ProvisionError, Provisioned, Provisioner};
 pub use demo::create_demo_world;
+pub use demo_taxi::renew_demo_taxi_file;
 pub use file::ProvisionFile;
 pub use spec::{AppSpec, CertificateSpec, MerchantSpec, PlatformKeySpec, UserSpec};

@@ -53,9 +53,12 @@ pub struct TaxiCompany {
     pub created_at: i64,
 }
 
-/// A company to register; the store assigns its mchid.
+/// A company to register; the store assigns its mchid unless one is given.
 #[derive(Debug, Clone)]
 pub struct NewTaxiCompany {
+    /// The mchid to register it under: `None` (T1) assigns a fresh one; the
+    /// demo fleet fixes the official example's.
+    pub company_mchid: Option<String>,
     /// The registering service provider.
     pub provider_mchid: String,
     /// Its region.
@@ -137,7 +140,8 @@ pub struct TaxiPunch {
 #[async_trait]
 pub trait TaxiFleetStore: Send + Sync {
     /// Registers a company under a fresh 10-digit mchid that is neither a
-    /// merchant's nor another company's, and returns it.
+    /// merchant's nor another company's (or under `company_mchid` when
+    /// given, a conflict when that is taken), and returns it.
     async fn create_taxi_company(&self, company: &NewTaxiCompany) -> StoreResult<TaxiCompany>;
 
     /// A company by its mchid, whichever provider registered it (callers

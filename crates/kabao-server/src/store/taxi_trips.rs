@@ -217,6 +217,16 @@ pub trait TaxiTripStore: Send + Sync {
     /// Keeps an uploaded taxi fapiao file.
     async fn put_taxi_media(&self, media: &NewTaxiMedia) -> StoreResult<()>;
 
+    /// Extends the life of a provider's file to `expires_at` while no card
+    /// uses it (the demo's example file); false when there is no such
+    /// unused file.
+    async fn renew_taxi_media(
+        &self,
+        provider_mchid: &str,
+        fapiao_media_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<bool>;
+
     /// Inserts the card of one trip in one transaction: a trip that has a
     /// card answers it (as a replay when `request_hash` matches); otherwise
     /// the media must be the company's, live and unused, and is bound to

@@ -170,21 +170,7 @@ async fn scheduled_steps_survive_a_restart() {
         "ISSUE_ACCEPTED"
     );
 
-    let FapiaoWorld {
-        app,
-        direct,
-        provider,
-        receiver,
-    } = world;
-    let dir = app.stop().await;
-    let config = crate::helpers::config(dir.path());
-    let app = crate::helpers::spawn_with(dir, config).await;
-    let world = FapiaoWorld {
-        app,
-        direct,
-        provider,
-        receiver,
-    };
+    let world = world.restart().await;
 
     release_one(&world, DIRECT, &tx).await;
     direct_inserted(&world, &tx).await;

@@ -60,6 +60,17 @@ impl FapiaoWorld {
         }
     }
 
+    /// Stops kabao and starts it again on the same database; the merchants,
+    /// their keys and the receiver stay.
+    pub async fn restart(self) -> Self {
+        let dir = self.app.stop().await;
+        let config = crate::helpers::config(dir.path());
+        Self {
+            app: crate::helpers::spawn_with(dir, config).await,
+            ..self
+        }
+    }
+
     /// Sends a signed APIv3 call and returns the status and JSON body (Null
     /// when empty), after checking the answer's signature.
     pub async fn call(

@@ -27,6 +27,7 @@ mod provisioning;
 mod receiver;
 mod shutdown;
 mod taxi_fleet;
+mod taxi_restart;
 mod taxi_steps;
 mod taxi_trips;
 mod tls;

@@ -12,21 +12,10 @@ pub use crate::fapiao_steps::{assert_error, encrypt};
 pub use crate::fapiao_world::FapiaoWorld;
 pub use crate::helpers::{now, TestMerchant};
 pub use crate::taxi_steps::{
-    create_company, punch, punch_at, register_fleet, update_driver, update_taxi, TaxiFleet,
-    REGION_ID,
+    create_company, decrypt, other_provider, punch, punch_at, register_fleet, update_driver,
+    update_taxi, TaxiFleet, REGION_ID,
 };
 pub use serde_json::{json, Value};
-
-/// A second service provider, with a fleet of its own.
-pub const OTHER_PROVIDER: &str = "1900000999";
-
-/// Provisions [`OTHER_PROVIDER`].
-pub async fn other_provider(world: &FapiaoWorld) -> TestMerchant {
-    world
-        .app
-        .merchant(OTHER_PROVIDER, json!({"kind": "service_provider"}))
-        .await
-}
 
 /// A signed GET as `merchant`.
 pub async fn get(world: &FapiaoWorld, merchant: &TestMerchant, path: &str) -> (u16, Value) {

@@ -9,6 +9,24 @@ use serde_json::{json, Value};
 /// Shanghai, the region of the official examples.
 pub const REGION_ID: i64 = 310100;
 
+/// A second service provider, with a fleet of its own.
+pub const OTHER_PROVIDER: &str = "1900000999";
+
+/// Provisions [`OTHER_PROVIDER`].
+pub async fn other_provider(world: &FapiaoWorld) -> TestMerchant {
+    world
+        .app
+        .merchant(OTHER_PROVIDER, json!({"kind": "service_provider"}))
+        .await
+}
+
+/// Asserts that an error answer's message says `text` (the official
+/// page's wording of the error).
+pub fn assert_says(answer: &(u16, Value), text: &str) {
+    let message = answer.1["message"].as_str().unwrap_or_default();
+    assert!(message.contains(text), "{text:?} not in {}", answer.1);
+}
+
 /// One registered company with one taxi and one driver.
 #[derive(Debug, Clone)]
 pub struct TaxiFleet {
@@ -115,6 +133,16 @@ pub async fn update_driver(
             now(),
         )
         .await
+}
+
+/// A field kabao encrypted for `merchant` (T5's echo, T6's driver_name),
+/// decrypted with its API key.
+pub fn decrypt(merchant: &TestMerchant, value: &Value) -> String {
+    let plain = merchant
+        .key
+        .decrypt_oaep_sha1_b64(value.as_str().unwrap())
+        .expect("encrypted for the caller's API certificate");
+    String::from_utf8(plain).unwrap()
 }
 
 /// T7 `attendance/punch`: `event_type` (SIGN_IN or SIGN_OUT) now; the answer.
@@ -226,4 +254,18 @@ pub async fn signed_in_fleet(
     let (status, answer) = punch(world, provider, &fleet, "SIGN_IN").await;
     assert_eq!(status, 204, "punch: {answer}");
     fleet
+}
+
+/// The world's provider's signed-in fleet in Shanghai: 上海强生出租汽车,
+/// taxi 沪A12345, driver 6298416 (the official examples' plate and licence).
+pub async fn shanghai_fleet(world: &FapiaoWorld) -> TaxiFleet {
+    let provider = &world.provider;
+    signed_in_fleet(world, provider, "上海强生出租汽车", "沪A12345", "6298416").await
+}
+
+/// The world's provider's second company, signed in too: 上海强生出租汽车二,
+/// taxi 沪B54321, driver 7300001.
+pub async fn second_fleet(world: &FapiaoWorld) -> TaxiFleet {
+    let provider = &world.provider;
+    signed_in_fleet(world, provider, "上海强生出租汽车二", "沪B54321", "7300001").await
 }

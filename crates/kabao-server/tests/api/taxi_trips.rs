@@ -11,14 +11,18 @@ mod orders;
 mod rides;
 mod upload;
 
+pub use crate::fapiao_self_issued::{kabao_now, sm3_hex};
 pub use crate::fapiao_steps::assert_error;
 pub use crate::fapiao_world::FapiaoWorld;
 pub use crate::helpers::TestMerchant;
-pub use crate::taxi_steps::{punch, register_fleet, signed_in_fleet, TaxiFleet, REGION_ID};
+pub use crate::taxi_steps::{
+    assert_says, other_provider, punch, register_fleet, second_fleet, shanghai_fleet,
+    signed_in_fleet, TaxiFleet, OTHER_PROVIDER, REGION_ID,
+};
 pub use serde_json::{json, Value};
 
+use crate::fapiao_self_issued::multipart_body;
 use crate::helpers::nonce;
-use sm3::{Digest, Sm3};
 
 /// The passenger's AppID (the official example's).
 pub const APPID: &str = "wxb1170446a4c0a5a2";
@@ -28,24 +32,6 @@ pub const OPENID: &str = "oUypO5aQ1oOCaSiNZUpT5kxxJHuc";
 pub const CARDS_PATH: &str = "/v3/taxi-invoice/cards";
 /// T10.
 pub const UPLOAD_PATH: &str = "/v3/taxi-invoice/cards/upload-file";
-/// A second service provider, with a fleet of its own.
-pub const OTHER_PROVIDER: &str = "1900000999";
-
-/// Provisions [`OTHER_PROVIDER`].
-pub async fn other_provider(world: &FapiaoWorld) -> TestMerchant {
-    world
-        .app
-        .merchant(OTHER_PROVIDER, json!({"kind": "service_provider"}))
-        .await
-}
-
-/// kabao's clock (which tests may have moved), to sign requests with.
-pub async fn kabao_now(world: &FapiaoWorld) -> i64 {
-    let (status, clock) = world.app.admin_get("/clock").await;
-    assert_eq!(status, 200, "{clock}");
-    clock["now"].as_i64().unwrap()
-}
-
 /// A signed APIv3 call at kabao's time; the answer's signature is checked.
 pub async fn call(
     world: &FapiaoWorld,
@@ -68,6 +54,44 @@ pub async fn call(
         .header("Accept", "application/json")
         .body(text);
     world.send(request).await
+}
+
+/// kabao's date in China, yyyyMMdd, `days_back` days ago.
+pub async fn china_date(world: &FapiaoWorld, days_back: i64) -> String {
+    let at = kabao_now(world).await - days_back * 86_400;
+    let date = time::OffsetDateTime::from_unix_timestamp(at)
+        .unwrap()
+        .to_offset(time::macros::offset!(+8))
+        .date();
+    format!(
+        "{:04}{:02}{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// kabao's date in China today, yyyyMMdd.
+pub async fn china_today(world: &FapiaoWorld) -> String {
+    china_date(world, 0).await
+}
+
+/// T8's date window of today in China, in [`REGION_ID`].
+pub async fn today_window(world: &FapiaoWorld) -> String {
+    let today = china_today(world).await;
+    format!("begin_date={today}&end_date={today}&region_id={REGION_ID}")
+}
+
+/// T8 as `merchant` with `query` after the fixed parameters.
+pub async fn orders(world: &FapiaoWorld, merchant: &TestMerchant, query: &str) -> (u16, Value) {
+    let path = format!("/v3/taxi-invoice/user-taxi-orders?openid={OPENID}&appid={APPID}&{query}");
+    call(world, merchant, "GET", &path, None).await
+}
+
+/// T9 as `merchant`.
+pub async fn by_token(world: &FapiaoWorld, merchant: &TestMerchant, query: &str) -> (u16, Value) {
+    let path = format!("/v3/taxi-invoice/user-taxi-order/find-by-token?{query}");
+    call(world, merchant, "GET", &path, None).await
 }
 
 /// A passenger's payment of `amount` fen in `fleet`'s taxi, recorded on the
@@ -100,11 +124,6 @@ pub fn pdf(tag: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% taxi fapiao {tag}\n%%EOF\n").into_bytes()
 }
 
-/// The SM3 digest of `bytes`, lower-case hex, as the SDKs compute it.
-pub fn sm3_hex(bytes: &[u8]) -> String {
-    hex::encode(Sm3::digest(bytes))
-}
-
 /// The `meta` of an upload of `file` for `company_mchid`.
 pub fn meta(file: &[u8], company_mchid: &str) -> Value {
     json!({"company_mchid": company_mchid, "digest": sm3_hex(file),
@@ -131,12 +150,7 @@ pub async fn upload_signed(
     file: &[u8],
 ) -> (u16, Value) {
     let boundary = format!("kabaoBoundary{}", nonce());
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"meta\";\r\nContent-Type: application/json\r\n\r\n{meta}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"taxi.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(file);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let body = multipart_body(&boundary, meta, Some("application/json"), file);
     let request = world
         .app
         .signed_request(
@@ -210,6 +224,19 @@ pub fn card_body(fleet: &TaxiFleet, token: &str, media_id: &str) -> Value {
     })
 }
 
+/// `body` in the YAML's older shape: the trip named by `trade_number`
+/// (the ride's transaction_id), `plate_number` and `driver_license`
+/// instead of the token.
+pub fn older_shape(body: &Value, trade_number: &Value, plate: &str, driver: &str) -> Value {
+    let mut older = body.clone();
+    let top = older.as_object_mut().unwrap();
+    top.remove("token");
+    top.insert("trade_number".into(), trade_number.clone());
+    top.insert("plate_number".into(), json!(plate));
+    top.insert("driver_license".into(), json!(driver));
+    older
+}
+
 /// `body` with its header totals equal to the sums of its lines (what
 /// strict mode asks for).
 pub fn consistent(mut body: Value) -> Value {
@@ -223,6 +250,11 @@ pub fn consistent(mut body: Value) -> Value {
 /// POSTs a T11 body as `merchant`; the answer.
 pub async fn insert(world: &FapiaoWorld, merchant: &TestMerchant, body: &Value) -> (u16, Value) {
     call(world, merchant, "POST", CARDS_PATH, Some(body)).await
+}
+
+/// POSTs a T11 body as the world's provider; the answer.
+pub async fn insert_own(world: &FapiaoWorld, body: &Value) -> (u16, Value) {
+    insert(world, &world.provider, body).await
 }
 
 /// The taxi fapiao cards of `openid` on the control API.
@@ -251,14 +283,7 @@ pub async fn ready() -> Ready {
 
 /// [`Ready`] on `world`.
 pub async fn ready_on(world: FapiaoWorld) -> Ready {
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let token = trip(&world, &world.provider.mchid, &fleet).await;
     let media_id = media_id(&world, &world.provider, &fleet).await;
     Ready {

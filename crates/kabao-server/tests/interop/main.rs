@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod wechatpayv3_fapiao;
+mod wechatpayv3_taxi;
 mod wechatpy;
 
 /// What the interop virtualenv holds: the SDK versions the protocol

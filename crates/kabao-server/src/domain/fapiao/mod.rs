@@ -2,7 +2,9 @@
 //! acts for, the states a fapiao and its card pass through, and the limits
 //! the reference documents. Pure: no I/O.
 
+pub mod card;
 pub mod face;
+pub mod file;
 pub mod numbers;
 pub mod outcome;
 pub mod pdf;

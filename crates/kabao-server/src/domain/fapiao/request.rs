@@ -244,8 +244,9 @@ pub struct DigitalItemBody {
     pub real_estate_leasing_information: Option<Value>,
 }
 
-/// An integral JSON number written as `1300` or `1300.0`.
-fn integral<'de, D: Deserializer<'de>>(de: D) -> Result<i64, D::Error> {
+/// An integral JSON number written as `1300` or `1300.0` (some SDKs send
+/// whole numbers as floats).
+pub fn integral<'de, D: Deserializer<'de>>(de: D) -> Result<i64, D::Error> {
     let n = serde_json::Number::deserialize(de)?;
     n.as_i64()
         .or_else(|| {

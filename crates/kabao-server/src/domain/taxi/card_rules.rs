@@ -7,18 +7,10 @@
 //! breaks that, so default mode accepts it with a warning and strict mode
 //! refuses it. Errors name the field path from the body's root.
 
-use super::card::{TaxiCardBody, TaxiCardItem, TaxiFapiaoCard};
-use crate::domain::fapiao::rules::{check_lines, LineFacts};
-use crate::domain::fapiao::setup::TAX_PREFER_MARKS;
+use super::card::TaxiCardBody;
+use crate::domain::fapiao::card::{CardFapiao, CardItem};
+use crate::domain::fapiao::rules::check_lines;
 use crate::domain::FieldError;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-
-/// 10^14: `amount (fen) = unit_price (1e-6 fen) × quantity (1e-8) / 10^14`.
-const PRICE_SCALE: i128 = 100_000_000_000_000;
-
-/// The rounding a provider's own system may differ by, in fen.
-const ROUNDING_FEN: i128 = 1;
 
 /// Where the fapiao's fields sit in the body.
 const CARD: &str = "fapiao_card_information";
@@ -92,7 +84,7 @@ fn check_shape(body: &TaxiCardBody) -> Result<TripReference<'_>, FieldError> {
 }
 
 /// `fapiao_card_information`; paths relative to it.
-fn check_card(card: &TaxiFapiaoCard, strict: bool) -> Result<Vec<String>, FieldError> {
+fn check_card(card: &CardFapiao, strict: bool) -> Result<Vec<String>, FieldError> {
     for (field, value, max) in [
         ("fapiao_media_id", &card.fapiao_media_id, 128),
         ("fapiao_number", &card.fapiao_number, 8),
@@ -103,15 +95,7 @@ fn check_card(card: &TaxiFapiaoCard, strict: bool) -> Result<Vec<String>, FieldE
     ] {
         max_chars(field, value, max, true)?;
     }
-    if OffsetDateTime::parse(&card.fapiao_time, &Rfc3339).is_err() {
-        return Err(FieldError::new(
-            "fapiao_time",
-            format!(
-                "{} is not an RFC 3339 time such as 2020-07-01T12:00:00+08:00",
-                card.fapiao_time
-            ),
-        ));
-    }
+    card.check_time()?;
     if let Some(remark) = &card.remark {
         max_chars("remark", remark, 200, false)?;
     }
@@ -125,83 +109,48 @@ fn check_card(card: &TaxiFapiaoCard, strict: bool) -> Result<Vec<String>, FieldE
             return Err(FieldError::new(field, "must not be negative (fen)"));
         }
     }
-    if card.amount + card.tax_amount != card.total_amount {
-        return Err(FieldError::new(
-            "total_amount",
-            format!(
-                "is {} but amount {} + tax_amount {} = {}",
-                card.total_amount,
-                card.amount,
-                card.tax_amount,
-                card.amount + card.tax_amount
-            ),
-        ));
-    }
+    card.check_header_total()?;
     if card.items.is_empty() {
         return Ok(Vec::new());
     }
     for (i, item) in card.items.iter().enumerate() {
         check_item(item).map_err(|e| e.under(&format!("items[{i}]")))?;
     }
-    let lines: Vec<LineFacts> = card
-        .items
-        .iter()
-        .map(|i| LineFacts {
-            tax_code: i.tax_code.clone(),
-            tax_rate: i.tax_rate,
-            total_amount: i.total_amount,
-            discount: i.discount,
-        })
-        .collect();
+    let lines = card.line_facts();
     // Discount lines and rates here; the header sums below, as warnings.
     check_lines(&lines, lines.iter().map(|l| l.total_amount).sum())?;
-    header_sums(card, strict)
+    let differences = card.header_differences();
+    match differences.first() {
+        Some(first) if strict => Err(first.clone()),
+        _ => Ok(as_warnings(differences)),
+    }
 }
 
 /// The warnings default mode reports for an accepted card: its header
 /// totals that differ from the sums of its lines.
-pub fn header_warnings(card: &TaxiFapiaoCard) -> Vec<String> {
+pub fn header_warnings(card: &CardFapiao) -> Vec<String> {
     if card.items.is_empty() {
         return Vec::new();
     }
-    header_sums(card, false).unwrap_or_default()
+    as_warnings(card.header_differences())
 }
 
-/// The header totals against the sums of the lines.
-fn header_sums(card: &TaxiFapiaoCard, strict: bool) -> Result<Vec<String>, FieldError> {
-    let mut warnings = Vec::new();
-    for (field, declared, sum) in [
-        (
-            "total_amount",
-            card.total_amount,
-            card.items.iter().map(|i| i.total_amount).sum::<i64>(),
-        ),
-        (
-            "amount",
-            card.amount,
-            card.items.iter().map(|i| i.amount).sum(),
-        ),
-        (
-            "tax_amount",
-            card.tax_amount,
-            card.items.iter().map(|i| i.tax_amount).sum(),
-        ),
-    ] {
-        if declared == sum {
-            continue;
-        }
-        let issue = format!("is {declared} but the lines' {field} add up to {sum}");
-        if strict {
-            return Err(FieldError::new(field, issue));
-        }
-        warnings.push(format!("{CARD}.{field}: {issue}"));
-    }
-    Ok(warnings)
+/// Header differences as warnings, their paths from the body's root.
+fn as_warnings(differences: Vec<FieldError>) -> Vec<String> {
+    differences
+        .into_iter()
+        .map(|e| format!("{CARD}.{}: {}", e.field, e.issue))
+        .collect()
 }
 
 /// Buyer, seller and extra information.
-fn check_parties(card: &TaxiFapiaoCard) -> Result<(), FieldError> {
-    let buyer = &card.buyer_information;
+fn check_parties(card: &CardFapiao) -> Result<(), FieldError> {
+    let Some(buyer) = &card.buyer_information else {
+        return Err(FieldError::new(
+            "buyer_information",
+            "is required: the title the fapiao was issued to",
+        ));
+    };
     if !matches!(
         buyer.buyer_type.as_str(),
         "INDIVIDUAL" | "ORGANIZATION" | "CORPORATION"
@@ -284,7 +233,7 @@ fn optional_party_fields(
 }
 
 /// One line; paths relative to it.
-fn check_item(item: &TaxiCardItem) -> Result<(), FieldError> {
+fn check_item(item: &CardItem) -> Result<(), FieldError> {
     max_chars("tax_code", &item.tax_code, 32, true)?;
     max_chars("goods_name", &item.goods_name, 128, true)?;
     if let Some(specification) = &item.specification {
@@ -293,58 +242,7 @@ fn check_item(item: &TaxiCardItem) -> Result<(), FieldError> {
     if let Some(unit) = &item.unit {
         max_chars("unit", unit, 14, false)?;
     }
-    if !TAX_PREFER_MARKS.contains(&item.tax_prefer_mark.as_str()) {
-        return Err(FieldError::new(
-            "tax_prefer_mark",
-            format!(
-                "{} is not one of {}",
-                item.tax_prefer_mark,
-                TAX_PREFER_MARKS.join(", ")
-            ),
-        ));
-    }
-    if item.amount + item.tax_amount != item.total_amount {
-        return Err(FieldError::new(
-            "total_amount",
-            format!(
-                "is {} but amount {} + tax_amount {} = {}",
-                item.total_amount,
-                item.amount,
-                item.tax_amount,
-                item.amount + item.tax_amount
-            ),
-        ));
-    }
-    if item.discount {
-        return Ok(());
-    }
-    if item.quantity <= 0 {
-        return Err(FieldError::new(
-            "quantity",
-            "must be positive (1e-8 units: 100000000 = 1)",
-        ));
-    }
-    if item.unit_price < 0 {
-        return Err(FieldError::new(
-            "unit_price",
-            "must not be negative (1e-6 fen: 100000000 = 1 yuan)",
-        ));
-    }
-    let expected = i128::from(item.unit_price) * i128::from(item.quantity);
-    let given = i128::from(item.amount) * PRICE_SCALE;
-    if (expected - given).abs() > ROUNDING_FEN * PRICE_SCALE {
-        return Err(FieldError::new(
-            "amount",
-            format!(
-                "is {} fen but unit_price {} × quantity {} / 10^14 = {:.2} fen (±1 fen allowed)",
-                item.amount,
-                item.unit_price,
-                item.quantity,
-                expected as f64 / PRICE_SCALE as f64
-            ),
-        ));
-    }
-    Ok(())
+    item.check_amounts()
 }
 
 /// `value` has at most `max` characters (and, when `required`, at least

@@ -13,8 +13,5 @@ pub use region::RegionId;
 /// How long an uploaded taxi fapiao file (`fapiao_media_id`) stays usable: 3 days.
 pub const TAXI_MEDIA_TTL_SECS: i64 = 3 * 24 * 3600;
 
-/// Largest taxi fapiao file WeChat accepts: 2 MB.
-pub const MAX_TAXI_FILE_BYTES: usize = 2 * 1024 * 1024;
-
 /// How far back user-taxi-orders reaches: half a year, in days.
 pub const TRIP_LOOKBACK_DAYS: i64 = 183;

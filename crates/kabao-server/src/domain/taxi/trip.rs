@@ -1,12 +1,11 @@
-//! Passengers' rides and trip orders: the identifiers a ride gets (the
-//! payment's transaction_id, the trip order's token) and the date window
+//! Passengers' rides and trip orders: the trip order's token (the payment's
+//! transaction_id is [`crate::domain::ids::new_transaction_id`]) and the date window
 //! of user-taxi-orders (T8), read in China time and limited to the last
 //! [`TRIP_LOOKBACK_DAYS`](super::TRIP_LOOKBACK_DAYS).
 
 use super::TRIP_LOOKBACK_DAYS;
 use crate::domain::FieldError;
 use base64::Engine;
-use rand::Rng;
 use time::macros::{format_description, offset};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -21,27 +20,6 @@ pub const ORDER_AUTH: &str = "ORDER_AUTH";
 pub fn new_trip_token() -> String {
     let bytes: [u8; 64] = std::array::from_fn(|_| rand::random());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// A WeChat Pay transaction_id for a ride paid at `now`: 28 digits, "4200"
-/// + 6 random digits + the payment date (YYYYMMDD, China time) + 10 random
-///   digits.
-pub fn ride_transaction_id(now: i64) -> String {
-    let date = china_date(now);
-    let mut rng = rand::thread_rng();
-    let mut digits = |n: usize| -> String {
-        (0..n)
-            .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
-            .collect()
-    };
-    let head = digits(6);
-    let tail = digits(10);
-    format!(
-        "4200{head}{:04}{:02}{:02}{tail}",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-    )
 }
 
 /// The calendar date in China (UTC+8) at Unix second `at`.
@@ -135,14 +113,6 @@ mod tests {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_ne!(token, new_trip_token());
-    }
-
-    #[test]
-    fn transaction_ids_carry_the_china_date() {
-        let id = ride_transaction_id(NOW);
-        assert_eq!(id.len(), 28);
-        assert!(id.starts_with("4200"));
-        assert_eq!(&id[10..18], "20240630");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! user discarding one.
 
 use super::error::{AdminError, AdminJson};
-use crate::domain::ids::{Appid, Openid};
-use crate::domain::taxi::card::TaxiFapiaoCard;
+use crate::domain::fapiao::card::CardFapiao;
+use crate::domain::ids::{new_transaction_id, Appid, Openid};
 use crate::domain::taxi::card_rules::header_warnings;
-use crate::domain::taxi::trip::{new_trip_token, ride_transaction_id};
+use crate::domain::taxi::trip::new_trip_token;
 use crate::domain::taxi::RegionId;
 use crate::domain::tenant::MerchantKind;
 use crate::domain::FieldError;
@@ -117,7 +117,7 @@ async fn create_ride(
         driver_license: driver,
         appid: body.appid.clone(),
         openid: body.openid.clone(),
-        transaction_id: ride_transaction_id(pay_time),
+        transaction_id: new_transaction_id(pay_time),
         pay_amount: body.amount,
         pay_time,
         up_time: up_ms.div_euclid(1000),
@@ -195,7 +195,7 @@ async fn list_rides(State(state): State<AppState>, uri: Uri) -> Result<Json<Valu
 /// A card as the control API shows it: every stored field, its status,
 /// its trip, and the inconsistencies default mode let through.
 fn card_view(card: &TaxiCard) -> Value {
-    let warnings = serde_json::from_value::<TaxiFapiaoCard>(card.fapiao_card_information.clone())
+    let warnings = serde_json::from_value::<CardFapiao>(card.fapiao_card_information.clone())
         .map(|c| header_warnings(&c))
         .unwrap_or_default();
     json!({

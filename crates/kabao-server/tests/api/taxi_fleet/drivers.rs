@@ -41,14 +41,6 @@ async fn send(
         .await
 }
 
-fn decrypt(merchant: &TestMerchant, value: &Value) -> String {
-    let plain = merchant
-        .key
-        .decrypt_oaep_sha1_b64(value.as_str().unwrap())
-        .expect("encrypted for the caller's API certificate");
-    String::from_utf8(plain).unwrap()
-}
-
 #[tokio::test]
 async fn an_updated_driver_reads_back_with_the_name_encrypted_for_the_caller() {
     let world = FapiaoWorld::start().await;

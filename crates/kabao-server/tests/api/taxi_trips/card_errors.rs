@@ -124,7 +124,7 @@ async fn malformed_bodies_are_param_errors_naming_the_field() {
         ),
     ];
     for (body, field) in cases {
-        let answer = insert(&world, &world.provider, &body).await;
+        let answer = insert_own(&world, &body).await;
         refused(&world, answer, 400, "PARAM_ERROR", Some(field)).await;
     }
 }
@@ -182,30 +182,16 @@ async fn no_auth_for_a_merchant_that_is_not_a_provider_and_for_another_providers
     } = ready().await;
     let body = card_body(&fleet, &token, &media_id);
     let direct = insert(&world, &world.direct, &body).await;
-    assert!(
-        direct.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("服务商无权限"),
-        "{}",
-        direct.1
-    );
+    assert_says(&direct, "服务商无权限");
     refused(&world, direct, 403, "NO_AUTH", None).await;
 
     let other = other_provider(&world).await;
     let theirs = insert(&world, &other, &body).await;
-    assert!(
-        theirs.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("出租车公司不属于服务商"),
-        "{}",
-        theirs.1
-    );
+    assert_says(&theirs, "出租车公司不属于服务商");
     refused(&world, theirs, 403, "NO_AUTH", Some("company_mchid")).await;
     let mut unknown = body.clone();
     unknown["company_mchid"] = json!("1999999999");
-    let answer = insert(&world, &world.provider, &unknown).await;
+    let answer = insert_own(&world, &unknown).await;
     refused(&world, answer, 403, "NO_AUTH", Some("company_mchid")).await;
 }
 
@@ -220,15 +206,8 @@ async fn not_found_for_a_company_outside_the_region_an_unknown_taxi_and_an_unkno
     let body = card_body(&fleet, &token, &media_id);
     let mut chengdu = body.clone();
     chengdu["region_id"] = json!(510100);
-    let company = insert(&world, &world.provider, &chengdu).await;
-    assert!(
-        company.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("未找到指定的出租车经营主体信息"),
-        "{}",
-        company.1
-    );
+    let company = insert_own(&world, &chengdu).await;
+    assert_says(&company, "未找到指定的出租车经营主体信息");
     refused(&world, company, 404, "NOT_FOUND", Some("region_id")).await;
 
     // The older shape names the taxi and the driver itself.
@@ -236,63 +215,17 @@ async fn not_found_for_a_company_outside_the_region_an_unknown_taxi_and_an_unkno
         .app
         .admin_get(&format!("/taxi/rides?openid={OPENID}"))
         .await;
-    let older = |plate: &str, driver: &str| {
-        let mut older = body.clone();
-        let top = older.as_object_mut().unwrap();
-        top.remove("token");
-        top.insert(
-            "trade_number".into(),
-            rides["rides"][0]["transaction_id"].clone(),
-        );
-        top.insert("plate_number".into(), json!(plate));
-        top.insert("driver_license".into(), json!(driver));
-        older
-    };
-    let taxi = insert(
-        &world,
-        &world.provider,
-        &older("沪Z99999", &fleet.driver_license),
-    )
-    .await;
-    assert!(
-        taxi.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("所查询的出租车不存在"),
-        "{}",
-        taxi.1
-    );
+    let trade_number = &rides["rides"][0]["transaction_id"];
+    let older = |plate: &str, driver: &str| older_shape(&body, trade_number, plate, driver);
+    let taxi = insert_own(&world, &older("沪Z99999", &fleet.driver_license)).await;
+    assert_says(&taxi, "所查询的出租车不存在");
     refused(&world, taxi, 404, "NOT_FOUND", Some("plate_number")).await;
-    let driver = insert(
-        &world,
-        &world.provider,
-        &older(&fleet.plate_number, "0000000"),
-    )
-    .await;
-    assert!(
-        driver.1["message"]
-            .as_str()
-            .unwrap()
-            .contains("所查询的出租车司机不存在"),
-        "{}",
-        driver.1
-    );
+    let driver = insert_own(&world, &older(&fleet.plate_number, "0000000")).await;
+    assert_says(&driver, "所查询的出租车司机不存在");
     refused(&world, driver, 404, "NOT_FOUND", Some("driver_license")).await;
     // A registered taxi that is not the trip's is a parameter error.
-    let second = register_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车二",
-        "沪B54321",
-        "7300001",
-    )
-    .await;
-    let wrong = insert(
-        &world,
-        &world.provider,
-        &older(&second.plate_number, &fleet.driver_license),
-    )
-    .await;
+    let second = second_fleet(&world).await;
+    let wrong = insert_own(&world, &older(&second.plate_number, &fleet.driver_license)).await;
     refused(&world, wrong, 400, "PARAM_ERROR", Some("plate_number")).await;
 }
 
@@ -306,46 +239,34 @@ async fn a_token_that_is_not_this_users_trip_order_names_the_token() {
     } = ready().await;
     let mut someone_else = card_body(&fleet, &token, &media_id);
     someone_else["openid"] = json!("oSomeoneElse000000000000001");
-    let answer = insert(&world, &world.provider, &someone_else).await;
+    let answer = insert_own(&world, &someone_else).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some("token"));
     let mut other_app = card_body(&fleet, &token, &media_id);
     other_app["appid"] = json!("wx0000000000000001");
-    let answer = insert(&world, &world.provider, &other_app).await;
+    let answer = insert_own(&world, &other_app).await;
     refused(&world, answer, 400, "PARAM_ERROR", Some("token")).await;
     let unknown = card_body(
         &fleet,
         "ESvqG19gjw0qiiy1eeRA4VusLrOmIYQOMJ8rXX2V",
         &media_id,
     );
-    let answer = insert(&world, &world.provider, &unknown).await;
+    let answer = insert_own(&world, &unknown).await;
     refused(&world, answer, 400, "PARAM_ERROR", Some("token")).await;
     // A trip order of the provider's other company is not this company's.
-    let second = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车二",
-        "沪B54321",
-        "7300001",
-    )
-    .await;
+    let second = second_fleet(&world).await;
     let their_token = trip(&world, &world.provider.mchid, &second).await;
-    let answer = insert(
-        &world,
-        &world.provider,
-        &card_body(&fleet, &their_token, &media_id),
-    )
-    .await;
+    let answer = insert_own(&world, &card_body(&fleet, &their_token, &media_id)).await;
     refused(&world, answer, 400, "PARAM_ERROR", Some("token")).await;
     // A payment that is no trip order cannot get a card (older shape).
     let (status, _) = punch(&world, &world.provider, &fleet, "SIGN_OUT").await;
     assert_eq!(status, 204);
     let payment = ride(&world, &world.provider.mchid, &fleet, OPENID).await;
-    let mut older = card_body(&fleet, "", &media_id);
-    let top = older.as_object_mut().unwrap();
-    top.remove("token");
-    top.insert("trade_number".into(), payment["transaction_id"].clone());
-    top.insert("plate_number".into(), json!(fleet.plate_number));
-    top.insert("driver_license".into(), json!(fleet.driver_license));
-    let answer = insert(&world, &world.provider, &older).await;
+    let older = older_shape(
+        &card_body(&fleet, "", &media_id),
+        &payment["transaction_id"],
+        &fleet.plate_number,
+        &fleet.driver_license,
+    );
+    let answer = insert_own(&world, &older).await;
     refused(&world, answer, 400, "PARAM_ERROR", Some("trade_number")).await;
 }

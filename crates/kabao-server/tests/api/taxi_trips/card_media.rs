@@ -14,22 +14,12 @@ async fn an_expired_file_is_refused_and_a_fresh_one_accepted() {
         media_id,
     } = ready().await;
     world.app.advance_clock(3 * 24 * 3600 + 1).await;
-    let answer = insert(
-        &world,
-        &world.provider,
-        &card_body(&fleet, &token, &media_id),
-    )
-    .await;
+    let answer = insert_own(&world, &card_body(&fleet, &token, &media_id)).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some(MEDIA_FIELD));
-    assert!(
-        answer.1["message"].as_str().unwrap().contains("expired"),
-        "{}",
-        answer.1
-    );
+    assert_says(&answer, "expired");
     assert!(cards_of(&world, OPENID).await.is_empty());
     let fresh = super::media_id(&world, &world.provider, &fleet).await;
-    let (status, answer) =
-        insert(&world, &world.provider, &card_body(&fleet, &token, &fresh)).await;
+    let (status, answer) = insert_own(&world, &card_body(&fleet, &token, &fresh)).await;
     assert_eq!(status, 204, "{answer}");
 }
 
@@ -41,26 +31,12 @@ async fn a_file_makes_one_card_only() {
         token,
         media_id,
     } = ready().await;
-    let (status, _) = insert(
-        &world,
-        &world.provider,
-        &card_body(&fleet, &token, &media_id),
-    )
-    .await;
+    let (status, _) = insert_own(&world, &card_body(&fleet, &token, &media_id)).await;
     assert_eq!(status, 204);
     let second_trip = trip(&world, &world.provider.mchid, &fleet).await;
-    let answer = insert(
-        &world,
-        &world.provider,
-        &card_body(&fleet, &second_trip, &media_id),
-    )
-    .await;
+    let answer = insert_own(&world, &card_body(&fleet, &second_trip, &media_id)).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some(MEDIA_FIELD));
-    assert!(
-        answer.1["message"].as_str().unwrap().contains("already"),
-        "{}",
-        answer.1
-    );
+    assert_says(&answer, "already");
     assert_eq!(cards_of(&world, OPENID).await.len(), 1);
 }
 
@@ -72,39 +48,19 @@ async fn another_companys_or_providers_file_is_refused() {
         token,
         media_id: _,
     } = ready().await;
-    let second = register_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车二",
-        "沪B54321",
-        "7300001",
-    )
-    .await;
+    let second = second_fleet(&world).await;
     let theirs = super::media_id(&world, &world.provider, &second).await;
-    let answer = insert(&world, &world.provider, &card_body(&fleet, &token, &theirs)).await;
+    let answer = insert_own(&world, &card_body(&fleet, &token, &theirs)).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some(MEDIA_FIELD));
-    assert!(
-        answer.1["message"]
-            .as_str()
-            .unwrap()
-            .contains(&second.company_mchid),
-        "{}",
-        answer.1
-    );
+    assert_says(&answer, &second.company_mchid);
 
     let other = other_provider(&world).await;
     let own = signed_in_fleet(&world, &other, "上海大众出租汽车", "沪C11111", "8400001").await;
     let foreign = super::media_id(&world, &other, &own).await;
-    let answer = insert(
-        &world,
-        &world.provider,
-        &card_body(&fleet, &token, &foreign),
-    )
-    .await;
+    let answer = insert_own(&world, &card_body(&fleet, &token, &foreign)).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some(MEDIA_FIELD));
-    let unknown = insert(
+    let unknown = insert_own(
         &world,
-        &world.provider,
         &card_body(&fleet, &token, "ASNFZ4mrze/+3LqYdlQyEA=="),
     )
     .await;
@@ -127,12 +83,7 @@ async fn a_provider_never_sees_another_providers_cards_or_trips() {
     let answer = insert(&world, &other, &card_body(&own, &token, &their_media)).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some("token"));
     // This provider's card is its own; the other provider's trip gets its own card.
-    let (status, _) = insert(
-        &world,
-        &world.provider,
-        &card_body(&fleet, &token, &media_id),
-    )
-    .await;
+    let (status, _) = insert_own(&world, &card_body(&fleet, &token, &media_id)).await;
     assert_eq!(status, 204);
     let their_token = trip(&world, OTHER_PROVIDER, &own).await;
     let (status, answer) =

@@ -15,7 +15,7 @@ async fn the_official_example_inserts_a_card_with_204() {
         media_id,
     } = ready().await;
     let body = card_body(&fleet, &token, &media_id);
-    let (status, answer) = insert(&world, &world.provider, &body).await;
+    let (status, answer) = insert_own(&world, &body).await;
     assert_eq!((status, &answer), (204, &Value::Null));
 
     let cards = cards_of(&world, OPENID).await;
@@ -79,7 +79,7 @@ async fn a_trip_gets_one_card_and_an_identical_replay_answers_the_same() {
     } = ready().await;
     let body = card_body(&fleet, &token, &media_id);
     for _ in 0..2 {
-        let (status, _) = insert(&world, &world.provider, &body).await;
+        let (status, _) = insert_own(&world, &body).await;
         assert_eq!(status, 204);
     }
     let first = cards_of(&world, OPENID).await;
@@ -92,23 +92,15 @@ async fn a_trip_gets_one_card_and_an_identical_replay_answers_the_same() {
         &super::media_id(&world, &world.provider, &fleet).await,
     );
     other["fapiao_card_information"]["remark"] = json!("另一张发票");
-    let answer = insert(&world, &world.provider, &other).await;
+    let answer = insert_own(&world, &other).await;
     assert_error(&answer, 400, "PARAM_ERROR", Some("token"));
-    assert!(answer.1["message"]
-        .as_str()
-        .unwrap()
-        .contains(first[0]["card_code"].as_str().unwrap()));
+    assert_says(&answer, first[0]["card_code"].as_str().unwrap());
     assert_eq!(cards_of(&world, OPENID).await, first, "nothing changed");
 
     // The same trip named the older way is the same request.
-    let ride_id = first[0]["trip"]["transaction_id"].clone();
-    let mut older = body.clone();
-    let top = older.as_object_mut().unwrap();
-    top.remove("token");
-    top.insert("trade_number".into(), ride_id);
-    top.insert("plate_number".into(), json!(fleet.plate_number));
-    top.insert("driver_license".into(), json!(fleet.driver_license));
-    let (status, answer) = insert(&world, &world.provider, &older).await;
+    let ride_id = &first[0]["trip"]["transaction_id"];
+    let older = older_shape(&body, ride_id, &fleet.plate_number, &fleet.driver_license);
+    let (status, answer) = insert_own(&world, &older).await;
     assert_eq!(status, 204, "{answer}");
     assert_eq!(cards_of(&world, OPENID).await, first);
 
@@ -136,24 +128,17 @@ async fn a_trip_gets_one_card_and_an_identical_replay_answers_the_same() {
 #[tokio::test]
 async fn the_older_shape_inserts_by_trade_number_plate_and_driver() {
     let world = FapiaoWorld::start().await;
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let ride = ride(&world, &world.provider.mchid, &fleet, OPENID).await;
     let media_id = media_id(&world, &world.provider, &fleet).await;
-    let mut body = card_body(&fleet, "", &media_id);
-    let top = body.as_object_mut().unwrap();
-    top.remove("token");
-    top.remove("appid");
-    top.insert("trade_number".into(), ride["transaction_id"].clone());
-    top.insert("plate_number".into(), json!("沪A12345"));
-    top.insert("driver_license".into(), json!("6298416"));
-    let (status, answer) = insert(&world, &world.provider, &body).await;
+    let mut body = older_shape(
+        &card_body(&fleet, "", &media_id),
+        &ride["transaction_id"],
+        "沪A12345",
+        "6298416",
+    );
+    body.as_object_mut().unwrap().remove("appid");
+    let (status, answer) = insert_own(&world, &body).await;
     assert_eq!(status, 204, "{answer}");
     let cards = cards_of(&world, OPENID).await;
     assert_eq!(cards[0]["card_appid"], APPID, "the ride's AppID");
@@ -170,7 +155,7 @@ async fn the_yaml_answer_carries_the_card_when_switched_on() {
         media_id,
     } = ready_on(world).await;
     let body = card_body(&fleet, &token, &media_id);
-    let (status, answer) = insert(&world, &world.provider, &body).await;
+    let (status, answer) = insert_own(&world, &body).await;
     assert_eq!(status, 200, "{answer}");
     let card = &cards_of(&world, OPENID).await[0];
     assert_eq!(
@@ -178,7 +163,7 @@ async fn the_yaml_answer_carries_the_card_when_switched_on() {
         json!({"card_appid": APPID, "card_openid": OPENID,
             "card_id": card["card_id"], "card_code": card["card_code"]})
     );
-    let (status, replay) = insert(&world, &world.provider, &body).await;
+    let (status, replay) = insert_own(&world, &body).await;
     assert_eq!(
         (status, replay),
         (200, answer),
@@ -196,7 +181,7 @@ async fn strict_mode_refuses_totals_that_are_not_the_sums_of_the_lines() {
         media_id,
     } = ready_on(world).await;
     let body = card_body(&fleet, &token, &media_id);
-    let answer = insert(&world, &world.provider, &body).await;
+    let answer = insert_own(&world, &body).await;
     assert_error(
         &answer,
         400,
@@ -204,7 +189,7 @@ async fn strict_mode_refuses_totals_that_are_not_the_sums_of_the_lines() {
         Some("fapiao_card_information.total_amount"),
     );
     assert!(cards_of(&world, OPENID).await.is_empty());
-    let (status, answer) = insert(&world, &world.provider, &consistent(body)).await;
+    let (status, answer) = insert_own(&world, &consistent(body)).await;
     assert_eq!(status, 204, "{answer}");
     assert_eq!(cards_of(&world, OPENID).await[0]["warnings"], json!([]));
 }

@@ -3,57 +3,18 @@
 
 use super::*;
 
-/// kabao's date in China, yyyyMMdd, `days_back` days ago.
-pub async fn china_date(world: &FapiaoWorld, days_back: i64) -> String {
-    let at = kabao_now(world).await - days_back * 86_400;
-    let date = time::OffsetDateTime::from_unix_timestamp(at)
-        .unwrap()
-        .to_offset(time::macros::offset!(+8))
-        .date();
-    format!(
-        "{:04}{:02}{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
-}
-
-/// kabao's date in China today, yyyyMMdd.
-pub async fn china_today(world: &FapiaoWorld) -> String {
-    china_date(world, 0).await
-}
-
-/// T8 as `merchant` with `query` after the fixed parameters.
-async fn orders(world: &FapiaoWorld, merchant: &TestMerchant, query: &str) -> (u16, Value) {
-    let path = format!("/v3/taxi-invoice/user-taxi-orders?openid={OPENID}&appid={APPID}&{query}");
-    call(world, merchant, "GET", &path, None).await
-}
-
-/// T9 as `merchant`.
-async fn by_token(world: &FapiaoWorld, merchant: &TestMerchant, query: &str) -> (u16, Value) {
-    let path = format!("/v3/taxi-invoice/user-taxi-order/find-by-token?{query}");
-    call(world, merchant, "GET", &path, None).await
-}
-
 #[tokio::test]
 async fn trip_orders_are_listed_newest_first_in_pages() {
     let world = FapiaoWorld::start().await;
     let provider = world.provider.mchid.clone();
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     for _ in 0..3 {
         trip(&world, &provider, &fleet).await;
     }
     // Another passenger's trip is not listed.
     ride(&world, &provider, &fleet, "oOtherPassenger0000000000001").await;
     let today = china_today(&world).await;
-    let window = format!("begin_date={today}&end_date={today}&region_id={REGION_ID}");
+    let window = today_window(&world).await;
 
     let (status, first) = orders(
         &world,
@@ -114,14 +75,7 @@ async fn trip_orders_are_listed_newest_first_in_pages() {
 #[tokio::test]
 async fn the_date_window_is_in_china_days_and_reaches_back_half_a_year() {
     let world = FapiaoWorld::start().await;
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let trip_day = china_today(&world).await;
     trip(&world, &world.provider.mchid, &fleet).await;
     world.app.advance_clock(10 * 86_400).await;
@@ -174,6 +128,7 @@ async fn the_date_window_is_in_china_days_and_reaches_back_half_a_year() {
 async fn malformed_queries_name_the_parameter() {
     let world = FapiaoWorld::start().await;
     let today = china_today(&world).await;
+    let window = today_window(&world).await;
     let cases = [
         (format!("begin_date={today}&end_date={today}"), "region_id"),
         (
@@ -192,46 +147,26 @@ async fn malformed_queries_name_the_parameter() {
             format!("begin_date={today}&end_date={today}&region_id=上海"),
             "region_id",
         ),
-        (
-            format!("begin_date={today}&end_date={today}&region_id={REGION_ID}&limit=0"),
-            "limit",
-        ),
-        (
-            format!("begin_date={today}&end_date={today}&region_id={REGION_ID}&limit=101"),
-            "limit",
-        ),
-        (
-            format!("begin_date={today}&end_date={today}&region_id={REGION_ID}&offset=-1"),
-            "offset",
-        ),
+        (format!("{window}&limit=0"), "limit"),
+        (format!("{window}&limit=101"), "limit"),
+        (format!("{window}&offset=-1"), "offset"),
     ];
     for (query, field) in cases {
         let answer = orders(&world, &world.provider, &query).await;
         assert_error(&answer, 400, "PARAM_ERROR", Some(field));
     }
-    let (status, body) = call(&world, &world.provider, "GET", &format!("/v3/taxi-invoice/user-taxi-orders?appid={APPID}&begin_date={today}&end_date={today}&region_id={REGION_ID}"), None).await;
+    let path = format!("/v3/taxi-invoice/user-taxi-orders?appid={APPID}&{window}");
+    let (status, body) = call(&world, &world.provider, "GET", &path, None).await;
     assert_error(&(status, body), 400, "PARAM_ERROR", Some("openid"));
     // A direct merchant has no taxi product.
-    let direct = orders(
-        &world,
-        &world.direct,
-        &format!("begin_date={today}&end_date={today}&region_id={REGION_ID}"),
-    )
-    .await;
+    let direct = orders(&world, &world.direct, &window).await;
     assert_error(&direct, 403, "NO_AUTH", None);
 }
 
 #[tokio::test]
 async fn a_token_finds_its_trip_order_for_its_passenger_only() {
     let world = FapiaoWorld::start().await;
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let ride = ride(&world, &world.provider.mchid, &fleet, OPENID).await;
     let token = ride["trip_order"]["token"].as_str().unwrap();
     let (status, found) = by_token(&world, &world.provider, &format!("token={token}&openid={OPENID}&appid={APPID}&region_id={REGION_ID}&auth_mode=ORDER_AUTH")).await;
@@ -278,20 +213,12 @@ async fn a_token_finds_its_trip_order_for_its_passenger_only() {
 #[tokio::test]
 async fn a_provider_never_sees_another_providers_trip_orders() {
     let world = FapiaoWorld::start().await;
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let token = trip(&world, &world.provider.mchid, &fleet).await;
     let other = other_provider(&world).await;
     // The other provider has a taxi with the same plate in the same region.
     let own = signed_in_fleet(&world, &other, "上海大众出租汽车", "沪A12345", "6298416").await;
-    let today = china_today(&world).await;
-    let window = format!("begin_date={today}&end_date={today}&region_id={REGION_ID}");
+    let window = today_window(&world).await;
     let (_, theirs) = orders(&world, &other, &window).await;
     assert_eq!(theirs["total_count"], 0, "{theirs}");
     let answer = by_token(

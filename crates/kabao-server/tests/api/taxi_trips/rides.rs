@@ -6,14 +6,7 @@ use super::*;
 #[tokio::test]
 async fn a_payment_while_the_driver_is_signed_in_is_a_trip_order() {
     let world = FapiaoWorld::start().await;
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let ride = ride(&world, &world.provider.mchid, &fleet, OPENID).await;
     let trip = &ride["trip_order"];
     assert_eq!(trip["plate_number"], "沪A12345");
@@ -66,17 +59,7 @@ async fn a_payment_without_a_signed_in_driver_makes_no_trip_order() {
     assert_eq!(after["trip_order"], Value::Null, "{after}");
 
     // Only the trip order is listed by user-taxi-orders.
-    let (status, orders) = call(
-        &world,
-        &world.provider,
-        "GET",
-        &format!(
-            "/v3/taxi-invoice/user-taxi-orders?openid={OPENID}&appid={APPID}&begin_date={d}&end_date={d}&region_id={REGION_ID}",
-            d = super::orders::china_today(&world).await
-        ),
-        None,
-    )
-    .await;
+    let (status, orders) = orders(&world, &world.provider, &today_window(&world).await).await;
     assert_eq!(status, 200, "{orders}");
     assert_eq!(orders["total_count"], 1, "{orders}");
 }
@@ -84,14 +67,7 @@ async fn a_payment_without_a_signed_in_driver_makes_no_trip_order() {
 #[tokio::test]
 async fn a_ride_in_an_unknown_taxi_or_for_an_unknown_provider_names_the_field() {
     let world = FapiaoWorld::start().await;
-    let fleet = signed_in_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let body = |provider: &str, plate: &str| {
         json!({"provider_mchid": provider, "region_id": REGION_ID, "plate_number": plate,
             "appid": APPID, "openid": OPENID, "amount": 100})

@@ -6,14 +6,7 @@ use super::*;
 #[tokio::test]
 async fn a_pdf_for_the_providers_company_gets_a_media_id() {
     let world = FapiaoWorld::start().await;
-    let fleet = register_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let file = pdf("one");
     let (status, body) = upload(
         &world,
@@ -40,14 +33,7 @@ async fn a_pdf_for_the_providers_company_gets_a_media_id() {
 #[tokio::test]
 async fn a_bad_file_or_meta_names_the_field() {
     let world = FapiaoWorld::start().await;
-    let fleet = register_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let company = fleet.company_mchid.clone();
     let file = pdf("x");
     let not_pdf = b"PK\x03\x04 an OFD is a zip".to_vec();
@@ -78,14 +64,7 @@ async fn a_bad_file_or_meta_names_the_field() {
 #[tokio::test]
 async fn only_the_providers_own_company_in_its_region_may_upload() {
     let world = FapiaoWorld::start().await;
-    let fleet = register_fleet(
-        &world,
-        &world.provider,
-        "上海强生出租汽车",
-        "沪A12345",
-        "6298416",
-    )
-    .await;
+    let fleet = shanghai_fleet(&world).await;
     let other = other_provider(&world).await;
     let file = pdf("x");
     let theirs = upload(
@@ -96,10 +75,7 @@ async fn only_the_providers_own_company_in_its_region_may_upload() {
     )
     .await;
     assert_error(&theirs, 403, "NO_AUTH", Some("company_mchid"));
-    assert!(theirs.1["message"]
-        .as_str()
-        .unwrap()
-        .contains("出租车公司不属于服务商"));
+    assert_says(&theirs, "出租车公司不属于服务商");
     let unknown = upload(
         &world,
         &world.provider,
@@ -112,10 +88,7 @@ async fn only_the_providers_own_company_in_its_region_may_upload() {
     chengdu["region_id"] = json!(510100);
     let elsewhere = upload(&world, &world.provider, &chengdu.to_string(), &file).await;
     assert_error(&elsewhere, 404, "NOT_FOUND", Some("region_id"));
-    assert!(elsewhere.1["message"]
-        .as_str()
-        .unwrap()
-        .contains("未找到指定的出租车经营主体信息"));
+    assert_says(&elsewhere, "未找到指定的出租车经营主体信息");
     let direct = upload(
         &world,
         &world.direct,
@@ -124,10 +97,7 @@ async fn only_the_providers_own_company_in_its_region_may_upload() {
     )
     .await;
     assert_error(&direct, 403, "NO_AUTH", None);
-    assert!(direct.1["message"]
-        .as_str()
-        .unwrap()
-        .contains("服务商无权限"));
+    assert_says(&direct, "服务商无权限");
     let good = meta(&file, &fleet.company_mchid).to_string();
     let tampered = good.replace("310100", "310101");
     let unsigned = upload_signed(&world, &world.provider, &good, &tampered, &file).await;

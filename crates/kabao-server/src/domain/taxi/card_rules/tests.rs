@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::fapiao::card::PRICE_SCALE;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 //! answer's transaction_id is the fapiao_apply_id of the WITH_WECHATPAY scene.
 
 use crate::domain::fapiao::setup::PayOrder;
-use crate::domain::ids::{Appid, Openid};
+use crate::domain::ids::{new_transaction_id, Appid, Openid};
 use crate::domain::tenant::MerchantKind;
 use crate::domain::FieldError;
 use crate::http::admin::error::{AdminError, AdminJson};
@@ -12,7 +12,6 @@ use crate::store::StoreError;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::Json;
-use rand::Rng;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -30,28 +29,6 @@ pub(super) struct NewOrderBody {
     description: Option<String>,
     #[serde(default)]
     out_trade_no: Option<String>,
-}
-
-/// A WeChat Pay transaction_id: 28 digits, "4200" + 6 random digits + the
-/// payment date (YYYYMMDD, China time) + 10 random digits.
-fn transaction_id(now: i64) -> String {
-    let date = time::OffsetDateTime::from_unix_timestamp(now + 8 * 3600)
-        .map(|t| t.date())
-        .unwrap_or(time::Date::MIN);
-    let mut rng = rand::thread_rng();
-    let mut digits = |n: usize| -> String {
-        (0..n)
-            .map(|_| char::from(b'0' + rng.gen_range(0..10u8)))
-            .collect()
-    };
-    let head = digits(6);
-    let tail = digits(10);
-    format!(
-        "4200{head}{:04}{:02}{:02}{tail}",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-    )
 }
 
 fn check_out_trade_no(value: &str) -> Result<(), AdminError> {
@@ -112,7 +89,7 @@ pub(super) async fn create_order(
         None => format!("KB{now}{}", kabao_protocol::aead::random_alphanumeric(8)),
     };
     let order = PayOrder {
-        transaction_id: transaction_id(now),
+        transaction_id: new_transaction_id(now),
         mchid: body.mchid,
         out_trade_no,
         appid: body.appid,
@@ -154,19 +131,4 @@ pub(super) async fn get_order(
         .await?
         .map(Json)
         .ok_or_else(|| AdminError::not_found(format!("no pay order {transaction_id}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::transaction_id;
-
-    #[test]
-    fn transaction_ids_look_like_wechat_pay_ones() {
-        // 2026-11-23 23:00 UTC is 2026-11-24 in China.
-        let id = transaction_id(1_795_474_800);
-        assert_eq!(id.len(), 28);
-        assert!(id.starts_with("4200"));
-        assert_eq!(&id[10..18], "20261124");
-        assert!(id.bytes().all(|b| b.is_ascii_digit()));
-    }
 }

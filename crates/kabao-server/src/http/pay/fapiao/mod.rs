@@ -15,7 +15,6 @@ pub(crate) mod titles;
 pub use body::parse_body;
 pub use issuing::{download_token_claims, fapiao_view, DownloadClaims, FAPIAO_FILE_PATH};
 pub use party::resolve_party;
-pub(crate) use self_issued::sm3_hex;
 pub use sensitive::{decrypt_sensitive, encrypt_for_merchant};
 
 use crate::http::pay::PayError;

@@ -9,6 +9,7 @@ mod trips;
 use crate::domain::tenant::MerchantKind;
 use crate::http::pay::{PayError, SignedRequest};
 use crate::state::AppState;
+use crate::store::taxi_fleet::{Taxi, TaxiDriver};
 use axum::Router;
 use kabao_protocol::apiv3::ErrorCode;
 
@@ -31,4 +32,49 @@ pub(crate) fn require_provider(request: &SignedRequest) -> Result<String, PayErr
         ));
     }
     Ok(merchant.mchid.as_str().to_owned())
+}
+
+/// Where a call names a taxi or a driver: the field (`plate_number`, or
+/// the `token` that led to it) and its location (`path`, `body`).
+pub(crate) type NamedBy<'a> = (&'a str, &'a str);
+
+/// The provider's taxi `plate` in `region`, else 404 NOT_FOUND
+/// 所查询的出租车不存在 naming `named_by`.
+pub(crate) async fn registered_taxi(
+    state: &AppState,
+    provider: &str,
+    region: i64,
+    plate: &str,
+    named_by: NamedBy<'_>,
+) -> Result<Taxi, PayError> {
+    let taxi = state.store.taxi(provider, region, plate).await?;
+    taxi.ok_or_else(|| {
+        not_found(
+            named_by,
+            format!("所查询的出租车不存在: no taxi {plate} is registered in region {region}"),
+        )
+    })
+}
+
+/// The provider's driver `license` (营运资格证号) in `region`, else 404
+/// NOT_FOUND 所查询的出租车司机不存在 naming `named_by`.
+pub(crate) async fn registered_driver(
+    state: &AppState,
+    provider: &str,
+    region: i64,
+    license: &str,
+    named_by: NamedBy<'_>,
+) -> Result<TaxiDriver, PayError> {
+    let driver = state.store.driver(provider, region, license).await?;
+    driver.ok_or_else(|| {
+        not_found(
+            named_by,
+            format!("所查询的出租车司机不存在: no driver with 营运资格证号 {license} is registered in region {region}"),
+        )
+    })
+}
+
+/// 404 NOT_FOUND naming `named_by`.
+fn not_found((field, location): NamedBy<'_>, message: String) -> PayError {
+    PayError::field(ErrorCode::NotFound, field, location, message)
 }

@@ -91,8 +91,10 @@ fn vanished(what: &str) -> StoreError {
 impl TaxiFleetStore for SqliteStore {
     async fn create_taxi_company(&self, company: &NewTaxiCompany) -> StoreResult<TaxiCompany> {
         let registered = to_json(&company.registration)?;
-        for _ in 0..MCHID_ATTEMPTS {
-            let mchid = candidate_mchid();
+        let fixed = company.company_mchid.as_deref();
+        let attempts = if fixed.is_some() { 1 } else { MCHID_ATTEMPTS };
+        for _ in 0..attempts {
+            let mchid = fixed.map_or_else(candidate_mchid, str::to_owned);
             // One statement, so the check and the insert cannot interleave
             // with another writer; a clash with a company is a unique violation.
             let inserted = sqlx::query(
@@ -120,9 +122,14 @@ impl TaxiFleetStore for SqliteStore {
                 Err(e) => return Err(e),
             }
         }
-        Err(StoreError::Backend(
-            "no free company mchid found; try again".into(),
-        ))
+        match fixed {
+            Some(mchid) => Err(StoreError::Conflict(format!(
+                "mchid {mchid} is already a merchant's or a taxi company's"
+            ))),
+            None => Err(StoreError::Backend(
+                "no free company mchid found; try again".into(),
+            )),
+        }
     }
 
     async fn company(&self, company_mchid: &str) -> StoreResult<Option<TaxiCompany>> {

@@ -3,7 +3,8 @@
 //! its blue-fapiao numbers, its card, and a hash that tells a replay from
 //! a different request.
 
-use super::body::{CardFapiao, CardItem, InsertCardsBody};
+use super::body::InsertCardsBody;
+use crate::domain::fapiao::card::{CardFapiao, CardItem};
 use crate::domain::fapiao::face::{CardInformation, FaceItem, FapiaoFace};
 use crate::domain::fapiao::numbers::FapiaoNumbers;
 use crate::domain::fapiao::{FapiaoParty, Scene};

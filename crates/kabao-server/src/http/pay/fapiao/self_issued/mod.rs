@@ -3,14 +3,11 @@
 //! buyer's card package (insert-cards, F20).
 
 mod body;
-mod digest;
 mod errors;
 mod face;
 mod insert;
 mod rules;
 mod upload;
-
-pub(crate) use digest::sm3_hex;
 
 use crate::http::pay::error::method_not_allowed;
 use crate::state::AppState;

@@ -2,11 +2,11 @@
 //! taxi or signs out; every punch is kept, and who is signed in decides
 //! whether a passenger's payment becomes a trip order.
 
-use super::{body_error, driver_not_found, taxi_not_found};
+use super::body_error;
 use crate::domain::taxi::fleet::{event_time_ms, one_of, required, PUNCH_EVENTS};
 use crate::domain::taxi::RegionId;
 use crate::http::pay::fapiao::parse_body;
-use crate::http::pay::taxi::require_provider;
+use crate::http::pay::taxi::{registered_driver, registered_taxi, require_provider};
 use crate::http::pay::{PayError, SignedRequest};
 use crate::state::AppState;
 use crate::store::taxi_fleet::TaxiPunch;
@@ -42,16 +42,11 @@ pub(super) async fn punch(
         required("driver_license", &body.driver_license, 128).map_err(body_error)?;
     let event_time_ms = event_time_ms(&body.event_time).map_err(body_error)?;
     let event_type = one_of("event_type", &body.event_type, &PUNCH_EVENTS).map_err(body_error)?;
-    let taxi = state
-        .store
-        .taxi(&provider, region.get(), &plate_number)
-        .await?
-        .ok_or_else(|| taxi_not_found(&plate_number, region, "body"))?;
-    let driver = state
-        .store
-        .driver(&provider, region.get(), &driver_license)
-        .await?
-        .ok_or_else(|| driver_not_found(&driver_license, region, "body"))?;
+    let region_id = region.get();
+    let named_by = ("plate_number", "body");
+    let taxi = registered_taxi(&state, &provider, region_id, &plate_number, named_by).await?;
+    let named_by = ("driver_license", "body");
+    let driver = registered_driver(&state, &provider, region_id, &driver_license, named_by).await?;
     if driver.company_mchid != taxi.company_mchid {
         return Err(PayError::field(
             ErrorCode::InvalidRequest,

@@ -3,7 +3,7 @@
 //! /v3/taxi-invoice/taxi-companies/{company_mchid}?region_id=` (the
 //! registered fields echoed).
 
-use super::{body_error, path_param, region_query};
+use super::{body_error, fleet_read, FleetRead};
 use crate::domain::taxi::fleet::{optional, required, ENTERPRISE};
 use crate::domain::taxi::RegionId;
 use crate::domain::FieldError;
@@ -91,6 +91,7 @@ pub(super) async fn create(
     let company = state
         .store
         .create_taxi_company(&NewTaxiCompany {
+            company_mchid: None,
             provider_mchid: provider,
             region_id: body.region_id.get(),
             registration,
@@ -123,9 +124,11 @@ pub(super) async fn query(
     uri: Uri,
     request: SignedRequest,
 ) -> Result<Response, PayError> {
-    let provider = require_provider(&request)?;
-    let company_mchid = path_param(path, "company_mchid")?;
-    let region = region_query(&uri)?;
+    let FleetRead {
+        provider,
+        key: company_mchid,
+        region,
+    } = fleet_read(&request, path, &uri, "company_mchid")?;
     let company = state
         .store
         .company(&company_mchid)

@@ -3,13 +3,13 @@
 //! platform key) and T6 `GET /v3/taxi-invoice/drivers/{driver_license}`
 //! (the name encrypted for the caller).
 
-use super::{body_error, driver_not_found, own_company, path_param, region_query};
+use super::{body_error, fleet_read, own_company, FleetRead};
 use crate::domain::taxi::fleet::{
     driver_state, one_of, photo_for_query, required, DRIVER_CATEGORIES, DRIVER_STATUSES,
 };
 use crate::domain::taxi::RegionId;
 use crate::http::pay::fapiao::{decrypt_sensitive, encrypt_for_merchant, parse_body};
-use crate::http::pay::taxi::require_provider;
+use crate::http::pay::taxi::{registered_driver, require_provider};
 use crate::http::pay::{pay_json, PayError, SignedRequest};
 use crate::state::AppState;
 use crate::store::taxi_fleet::TaxiDriver;
@@ -134,14 +134,14 @@ pub(super) async fn query(
     uri: Uri,
     request: SignedRequest,
 ) -> Result<Response, PayError> {
-    let provider = require_provider(&request)?;
-    let driver_license = path_param(path, "driver_license")?;
-    let region = region_query(&uri)?;
-    let driver = state
-        .store
-        .driver(&provider, region.get(), &driver_license)
-        .await?
-        .ok_or_else(|| driver_not_found(&driver_license, region, "path"))?;
+    let FleetRead {
+        provider,
+        key: driver_license,
+        region,
+    } = fleet_read(&request, path, &uri, "driver_license")?;
+    let named_by = ("driver_license", "path");
+    let driver =
+        registered_driver(&state, &provider, region.get(), &driver_license, named_by).await?;
     Ok(pay_json(
         StatusCode::OK,
         &DriverView {

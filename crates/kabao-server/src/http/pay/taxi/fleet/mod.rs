@@ -13,7 +13,8 @@ use crate::domain::taxi::region::REGION_EXPECTED;
 use crate::domain::taxi::RegionId;
 use crate::domain::FieldError;
 use crate::http::pay::error::method_not_allowed;
-use crate::http::pay::PayError;
+use crate::http::pay::taxi::require_provider;
+use crate::http::pay::{PayError, SignedRequest};
 use crate::http::query;
 use crate::state::AppState;
 use crate::store::taxi_fleet::TaxiCompany;
@@ -81,40 +82,37 @@ fn region_query(uri: &Uri) -> Result<RegionId, PayError> {
     })
 }
 
-/// The path parameter `field`, decoded (plates such as 沪A12345 arrive
-/// percent-encoded).
-fn path_param(path: Result<Path<String>, PathRejection>, field: &str) -> Result<String, PayError> {
-    match path {
-        Ok(Path(value)) if !value.trim().is_empty() => Ok(value),
-        Ok(_) => Err(PayError::param(field, "path", "must not be empty")),
-        Err(e) => Err(PayError::param(field, "path", e.body_text())),
-    }
+/// What a fleet read (T2, T4, T6) asks for: the calling provider, the
+/// path parameter, and the required `region_id` query.
+struct FleetRead {
+    /// The calling service provider.
+    provider: String,
+    /// The path parameter, decoded (plates such as 沪A12345 arrive
+    /// percent-encoded).
+    key: String,
+    /// The region asked about.
+    region: RegionId,
 }
 
-/// 404 NOT_FOUND 所查询的出租车不存在, naming `plate_number` at `location`.
-fn taxi_not_found(plate_number: &str, region: RegionId, location: &str) -> PayError {
-    PayError::field(
-        ErrorCode::NotFound,
-        "plate_number",
-        location,
-        format!(
-            "所查询的出租车不存在: no taxi {plate_number} is registered in region {}",
-            region.get()
-        ),
-    )
-}
-
-/// 404 NOT_FOUND 所查询的出租车司机不存在, naming `driver_license` at `location`.
-fn driver_not_found(driver_license: &str, region: RegionId, location: &str) -> PayError {
-    PayError::field(
-        ErrorCode::NotFound,
-        "driver_license",
-        location,
-        format!(
-            "所查询的出租车司机不存在: no driver with 营运资格证号 {driver_license} is registered in region {}",
-            region.get()
-        ),
-    )
+/// A fleet read whose path parameter is named `field`.
+fn fleet_read(
+    request: &SignedRequest,
+    path: Result<Path<String>, PathRejection>,
+    uri: &Uri,
+    field: &str,
+) -> Result<FleetRead, PayError> {
+    let provider = require_provider(request)?;
+    let key = match path {
+        Ok(Path(value)) if !value.trim().is_empty() => value,
+        Ok(_) => return Err(PayError::param(field, "path", "must not be empty")),
+        Err(e) => return Err(PayError::param(field, "path", e.body_text())),
+    };
+    let region = region_query(uri)?;
+    Ok(FleetRead {
+        provider,
+        key,
+        region,
+    })
 }
 
 /// The company a taxi or driver body names: it must be one of `provider`'s

@@ -1,11 +1,11 @@
 //! T3 `POST /v3/taxi-invoice/taxi/update-taxi` (create or update a taxi by
 //! plate) and T4 `GET /v3/taxi-invoice/taxies/{plate_number}?region_id=`.
 
-use super::{body_error, own_company, path_param, region_query, taxi_not_found};
+use super::{body_error, fleet_read, own_company, FleetRead};
 use crate::domain::taxi::fleet::{one_of, optional, required, INVOICE_FLAGS, TAXI_STATES};
 use crate::domain::taxi::RegionId;
 use crate::http::pay::fapiao::parse_body;
-use crate::http::pay::taxi::require_provider;
+use crate::http::pay::taxi::{registered_taxi, require_provider};
 use crate::http::pay::{pay_json, PayError, SignedRequest};
 use crate::state::AppState;
 use crate::store::taxi_fleet::Taxi;
@@ -133,14 +133,13 @@ pub(super) async fn query(
     uri: Uri,
     request: SignedRequest,
 ) -> Result<Response, PayError> {
-    let provider = require_provider(&request)?;
-    let plate_number = path_param(path, "plate_number")?;
-    let region = region_query(&uri)?;
-    let taxi = state
-        .store
-        .taxi(&provider, region.get(), &plate_number)
-        .await?
-        .ok_or_else(|| taxi_not_found(&plate_number, region, "path"))?;
+    let FleetRead {
+        provider,
+        key: plate_number,
+        region,
+    } = fleet_read(&request, path, &uri, "plate_number")?;
+    let named_by = ("plate_number", "path");
+    let taxi = registered_taxi(&state, &provider, region.get(), &plate_number, named_by).await?;
     Ok(pay_json(
         StatusCode::OK,
         &TaxiView {

@@ -7,7 +7,7 @@
 
 use super::card_trip::resolve_trip;
 use super::provider_company;
-use crate::domain::taxi::card::TaxiCardBody;
+use crate::domain::taxi::card::{normalized, TaxiCardBody};
 use crate::domain::taxi::card_package::{new_card_code, taxi_card_id, TaxiCardResponse};
 use crate::domain::taxi::card_rules::{check_card_body, TripReference};
 use crate::http::pay::fapiao::parse_body;
@@ -77,7 +77,7 @@ fn parse_card_body(bytes: &[u8]) -> Result<TaxiCardBody, PayError> {
 /// The card to store for `ride`, and the hash that tells an identical
 /// replay (by token or by trade_number alike) from a different body.
 fn new_card(provider: &str, body: &TaxiCardBody, ride: &Ride, now: i64) -> NewTaxiCard {
-    let fapiao = body.fapiao_card_information.clone().normalized();
+    let fapiao = normalized(body.fapiao_card_information.clone());
     let fapiao = serde_json::to_value(&fapiao).unwrap_or_default();
     let appid = body.appid.clone().unwrap_or_else(|| ride.appid.clone());
     let canonical = json!({

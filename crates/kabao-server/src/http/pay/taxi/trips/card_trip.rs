@@ -6,10 +6,10 @@
 
 use crate::domain::taxi::card::TaxiCardBody;
 use crate::domain::taxi::card_rules::TripReference;
+use crate::http::pay::taxi::{registered_driver, registered_taxi};
 use crate::http::pay::PayError;
 use crate::state::AppState;
 use crate::store::taxi_trips::Ride;
-use kabao_protocol::apiv3::ErrorCode;
 
 /// The trip of `body` as `provider` named it by `reference`.
 pub(super) async fn resolve_trip(
@@ -20,10 +20,10 @@ pub(super) async fn resolve_trip(
 ) -> Result<Ride, PayError> {
     let region = body.region_id.get();
     if let Some(plate) = &body.plate_number {
-        taxi_exists(state, provider, region, plate, "plate_number").await?;
+        registered_taxi(state, provider, region, plate, ("plate_number", "body")).await?;
     }
     if let Some(license) = &body.driver_license {
-        driver_exists(state, provider, region, license, "driver_license").await?;
+        registered_driver(state, provider, region, license, ("driver_license", "body")).await?;
     }
     let (field, ride) = match reference {
         TripReference::Token(token) => ("token", state.store.trip_by_token(provider, token).await?),
@@ -75,57 +75,10 @@ pub(super) async fn resolve_trip(
         }
     }
     if body.plate_number.is_none() {
-        taxi_exists(state, provider, region, &ride.plate_number, field).await?;
+        registered_taxi(state, provider, region, &ride.plate_number, (field, "body")).await?;
     }
     if body.driver_license.is_none() {
-        driver_exists(state, provider, region, &driver, field).await?;
+        registered_driver(state, provider, region, &driver, (field, "body")).await?;
     }
     Ok(ride)
-}
-
-/// 404 NOT_FOUND 所查询的出租车不存在 (naming `field`) unless the provider
-/// has taxi `plate` in `region`.
-async fn taxi_exists(
-    state: &AppState,
-    provider: &str,
-    region: i64,
-    plate: &str,
-    field: &str,
-) -> Result<(), PayError> {
-    if state.store.taxi(provider, region, plate).await?.is_some() {
-        return Ok(());
-    }
-    Err(PayError::field(
-        ErrorCode::NotFound,
-        field,
-        "body",
-        format!("所查询的出租车不存在: no taxi {plate} is registered in region {region}"),
-    ))
-}
-
-/// 404 NOT_FOUND 所查询的出租车司机不存在 (naming `field`) unless the
-/// provider has driver `license` in `region`.
-async fn driver_exists(
-    state: &AppState,
-    provider: &str,
-    region: i64,
-    license: &str,
-    field: &str,
-) -> Result<(), PayError> {
-    if state
-        .store
-        .driver(provider, region, license)
-        .await?
-        .is_some()
-    {
-        return Ok(());
-    }
-    Err(PayError::field(
-        ErrorCode::NotFound,
-        field,
-        "body",
-        format!(
-            "所查询的出租车司机不存在: no driver with 营运资格证号 {license} is registered in region {region}"
-        ),
-    ))
 }

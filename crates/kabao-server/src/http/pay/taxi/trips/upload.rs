@@ -4,8 +4,9 @@
 //! insert (T11) within 3 days.
 
 use super::provider_company;
-use crate::domain::taxi::{RegionId, MAX_TAXI_FILE_BYTES, TAXI_MEDIA_TTL_SECS};
-use crate::http::pay::fapiao::{parse_body, sm3_hex};
+use crate::domain::fapiao::file::{check_digest, check_file, new_media_id, FileFormat};
+use crate::domain::taxi::{RegionId, TAXI_MEDIA_TTL_SECS};
+use crate::http::pay::fapiao::parse_body;
 use crate::http::pay::taxi::require_provider;
 use crate::http::pay::{pay_json, PayError, SignedUpload};
 use crate::state::AppState;
@@ -13,7 +14,6 @@ use crate::store::taxi_trips::NewTaxiMedia;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use base64::Engine;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -54,19 +54,10 @@ pub(super) async fn upload_file(
         ));
     }
     let bytes = &upload.file.bytes;
-    check_pdf(bytes)?;
-    let digest = sm3_hex(bytes);
-    if !meta.digest.eq_ignore_ascii_case(&digest) {
-        return Err(PayError::param(
-            "digest",
-            "body",
-            format!(
-                "{} is not the SM3 digest of the {}-byte file (lower-case hex of SM3 over the file bytes)",
-                meta.digest,
-                bytes.len()
-            ),
-        ));
-    }
+    // Taxi fapiao files are PDF only.
+    let digest = check_file(FileFormat::Pdf, bytes)
+        .and_then(|()| check_digest(&meta.digest, bytes))
+        .map_err(|e| PayError::param(&e.field, "body", e.issue))?;
     let company = provider_company(&state, &provider, &meta.company_mchid, meta.region_id).await?;
     let now = state.clock.now();
     let media = NewTaxiMedia {
@@ -84,36 +75,4 @@ pub(super) async fn upload_file(
         StatusCode::OK,
         &json!({ "fapiao_media_id": media.fapiao_media_id }),
     ))
-}
-
-/// The file part: a PDF (it starts with `%PDF-`) of 1 byte to 2 MB.
-fn check_pdf(bytes: &[u8]) -> Result<(), PayError> {
-    if bytes.is_empty() {
-        return Err(PayError::param("file", "body", "the file part is empty"));
-    }
-    if bytes.len() > MAX_TAXI_FILE_BYTES {
-        return Err(PayError::param(
-            "file",
-            "body",
-            format!(
-                "is {} bytes; a taxi fapiao file may be at most {MAX_TAXI_FILE_BYTES} bytes (2 MB)",
-                bytes.len()
-            ),
-        ));
-    }
-    if !bytes.starts_with(b"%PDF-") {
-        return Err(PayError::param(
-            "file",
-            "body",
-            "is not a PDF file (it does not start with %PDF-); taxi fapiao files are PDF only",
-        ));
-    }
-    Ok(())
-}
-
-/// A new `fapiao_media_id`: 16 random bytes in base64, the shape of
-/// WeChat's example `ASNFZ4mrze/+3LqYdlQyEA==`.
-fn new_media_id() -> String {
-    let bytes: [u8; 16] = rand::random();
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

@@ -57,6 +57,25 @@ pub(super) async fn put_media(pool: &SqlitePool, media: &NewTaxiMedia) -> StoreR
     Ok(())
 }
 
+/// Sets an unbound file's `expires_at`; whether one was there.
+pub(super) async fn renew_media(
+    pool: &SqlitePool,
+    provider_mchid: &str,
+    fapiao_media_id: &str,
+    expires_at: i64,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE taxi_media SET expires_at = ?
+         WHERE fapiao_media_id = ? AND provider_mchid = ? AND bound_to IS NULL",
+    )
+    .bind(expires_at)
+    .bind(fapiao_media_id)
+    .bind(provider_mchid)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The body of `insert_taxi_card` inside `conn`'s transaction; anything
 /// but `Inserted` leaves the transaction to roll back.
 pub(super) async fn insert_card(

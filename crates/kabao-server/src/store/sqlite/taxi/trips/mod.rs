@@ -46,6 +46,15 @@ impl TaxiTripStore for SqliteStore {
         cards::put_media(&self.pool, media).await
     }
 
+    async fn renew_taxi_media(
+        &self,
+        provider_mchid: &str,
+        fapiao_media_id: &str,
+        expires_at: i64,
+    ) -> StoreResult<bool> {
+        cards::renew_media(&self.pool, provider_mchid, fapiao_media_id, expires_at).await
+    }
+
     async fn insert_taxi_card(&self, card: &NewTaxiCard) -> StoreResult<TaxiCardOutcome> {
         // BEGIN IMMEDIATE: two inserts for one trip queue on the write lock,
         // so the second sees the first's card.

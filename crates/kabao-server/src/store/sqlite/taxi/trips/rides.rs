@@ -3,8 +3,9 @@
 
 use crate::store::taxi_trips::{NewRide, Ride, TripOrderQuery};
 use crate::store::StoreResult;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Row, Sqlite, SqlitePool};
 
 /// The columns [`from_row`] reads, for queries on `taxi_rides` alone.
 pub(super) const COLUMNS: &str = "id, provider_mchid, company_mchid, region_id, plate_number,
@@ -100,29 +101,34 @@ pub(super) async fn trip_orders(
     pool: &SqlitePool,
     q: &TripOrderQuery,
 ) -> StoreResult<(Vec<Ride>, i64)> {
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {TRIP_ORDERS_OF}"))
+    let count = format!("SELECT COUNT(*) {TRIP_ORDERS_OF}");
+    let total: i64 = bind_filter(sqlx::query(&count), q)
+        .fetch_one(pool)
+        .await?
+        .try_get(0)?;
+    let page = format!(
+        "SELECT {COLUMNS} {TRIP_ORDERS_OF} ORDER BY up_time DESC, id DESC LIMIT ? OFFSET ?"
+    );
+    let rows = bind_filter(sqlx::query(&page), q)
+        .bind(q.limit)
+        .bind(q.offset)
+        .fetch_all(pool)
+        .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// `query` with the parameters of [`TRIP_ORDERS_OF`] bound from `q`.
+fn bind_filter<'q>(
+    query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    q: &'q TripOrderQuery,
+) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    query
         .bind(&q.provider_mchid)
         .bind(&q.appid)
         .bind(&q.openid)
         .bind(q.region_id)
         .bind(q.from)
         .bind(q.until)
-        .fetch_one(pool)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} {TRIP_ORDERS_OF} ORDER BY up_time DESC, id DESC LIMIT ? OFFSET ?"
-    ))
-    .bind(&q.provider_mchid)
-    .bind(&q.appid)
-    .bind(&q.openid)
-    .bind(q.region_id)
-    .bind(q.from)
-    .bind(q.until)
-    .bind(q.limit)
-    .bind(q.offset)
-    .fetch_all(pool)
-    .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_, _>>()?, total))
 }
 
 /// A provider's ride whose `column` (`token` or `transaction_id`, both
