@@ -6,6 +6,7 @@ pub mod ids;
 pub mod invoice;
 pub mod taxi;
 pub mod tenant;
+pub mod title_format;
 pub mod token;
 
 pub use field_error::FieldError;

@@ -72,8 +72,53 @@ pub async fn authorize(
 }
 
 /// The title the user gave must fill every field the merchant shows
-/// (a shown field is mandatory, as on the real page).
+/// (a shown field is mandatory, as on the real page), and what it gives
+/// must be well formed: taxpayer id, phone and email.
 pub fn check_title(config: &AuthFieldConfig, info: &UserAuthInfo) -> Result<(), FieldError> {
+    check_required(config, info)?;
+    check_formats(info)
+}
+
+/// A given value must have its format: `well_formed(value)` or the field's error.
+fn format(
+    value: &str,
+    field: &str,
+    well_formed: fn(&str) -> bool,
+    what: &str,
+) -> Result<(), FieldError> {
+    let value = value.trim();
+    if value.is_empty() || well_formed(value) {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, format!("{value} is not {what}")))
+    }
+}
+
+fn check_formats(info: &UserAuthInfo) -> Result<(), FieldError> {
+    use crate::domain::title_format::{valid_email, valid_phone, valid_taxpayer_id};
+    const PHONE: &str = "a phone number (6 to 20 digits)";
+    if let Some(user) = &info.user_field {
+        format(&user.phone, "user_field.phone", valid_phone, PHONE)?;
+        format(
+            &user.email,
+            "user_field.email",
+            valid_email,
+            "an email address",
+        )?;
+    }
+    if let Some(biz) = &info.biz_field {
+        format(
+            &biz.tax_no,
+            "biz_field.tax_no",
+            valid_taxpayer_id,
+            "a taxpayer id (15 to 20 digits or capital letters)",
+        )?;
+        format(&biz.phone, "biz_field.phone", valid_phone, PHONE)?;
+    }
+    Ok(())
+}
+
+fn check_required(config: &AuthFieldConfig, info: &UserAuthInfo) -> Result<(), FieldError> {
     let need = |shown: i64, value: &str, field: &str| {
         if shown != 0 && value.trim().is_empty() {
             Err(FieldError::new(

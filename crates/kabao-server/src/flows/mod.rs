@@ -4,4 +4,5 @@
 
 pub mod authorization;
 pub mod card_package;
+pub mod fapiao_card;
 pub mod pdf_link;

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/_kabao/api", admin::routes(state.clone()))
         .route("/_kabao/health", get(health))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn(web::count_requests))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -8,7 +8,10 @@ mod file;
 mod spec;
 
 pub use apply::{ProvisionError, Provisioned, Provisioner};
-pub use demo::create_demo_world;
+pub use demo::{
+    create_demo_world, DEMO_BUREAU_APPID, DEMO_MCHID, DEMO_MERCHANT_APPID, DEMO_PLATFORM_APPID,
+    DEMO_PROVIDER_MCHID,
+};
 pub use demo_taxi::renew_demo_taxi_file;
 pub use file::ProvisionFile;
 pub use spec::{AppSpec, CertificateSpec, MerchantSpec, PlatformKeySpec, UserSpec};

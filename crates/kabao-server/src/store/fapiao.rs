@@ -195,9 +195,29 @@ pub struct FapiaoCard {
     pub card: CardInformation,
 }
 
+/// One line of a merchant's list of applications (the console lists them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplicationHead {
+    /// 发票申请单号.
+    pub fapiao_apply_id: String,
+    /// The merchant that called.
+    pub caller_mchid: String,
+    /// How many fapiao it has.
+    pub fapiao_count: i64,
+    /// When it was made (Unix seconds).
+    pub created_at: i64,
+}
+
 /// Fapiao applications and their state machine.
 #[async_trait]
 pub trait FapiaoStore: Send + Sync {
+    /// The newest `limit` applications of an owner, newest first.
+    async fn applications_of(
+        &self,
+        owner_mchid: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<ApplicationHead>>;
+
     /// Stores a new application with its fapiao in ISSUE_ACCEPTED and
     /// schedules their ISSUE steps by the outcome in force, in one
     /// transaction. A 数电 application whose fapiao all failed takes a new

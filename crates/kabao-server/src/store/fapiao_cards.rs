@@ -1,7 +1,7 @@
 //! Self-issued fapiao: the files merchants upload (upload-fapiao-file) and
 //! the applications that insert them into users' card packages
 //! (insert-cards). The card insertion itself is a scheduled INSERT_CARD
-//! step run by the fapiao worker.
+//! step run by the fapiao worker. Also the user discarding a fapiao card.
 
 use super::StoreResult;
 use crate::domain::fapiao::face::{CardInformation, FapiaoFace};
@@ -91,6 +91,21 @@ pub enum InsertCardsOutcome {
     },
 }
 
+/// What a user's discard of a fapiao card did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FapiaoCardDiscard {
+    /// The card went INSERTED → DISCARD_ACCEPTED and its DISCARD_CARD step
+    /// (DISCARDED, FAPIAO.CARD_DISCARDED) is scheduled.
+    Accepted,
+    /// The card is already being or was discarded; nothing changed.
+    AlreadyDiscarded,
+    /// The card is not in the card package (its card_status given, None:
+    /// no card step yet); nothing changed.
+    NotInPackage(Option<String>),
+    /// No such fapiao.
+    Unknown,
+}
+
 /// Self-issued fapiao: uploaded files and insert-cards applications; a
 /// supertrait of `Store`.
 #[async_trait]
@@ -106,4 +121,15 @@ pub trait FapiaoCardStore: Send + Sync {
         &self,
         application: &SelfIssuedApplication,
     ) -> StoreResult<InsertCardsOutcome>;
+    /// The user deletes a fapiao card from the card package: an INSERTED
+    /// card goes to DISCARD_ACCEPTED and its DISCARD_CARD step is
+    /// scheduled, in one transaction (the step sends FAPIAO.CARD_DISCARDED
+    /// as after a reversal).
+    async fn discard_fapiao_card(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: &str,
+        fapiao_id: &str,
+        now: i64,
+    ) -> StoreResult<FapiaoCardDiscard>;
 }

@@ -240,6 +240,9 @@ pub trait TaxiTripStore: Send + Sync {
         appid: Option<&str>,
     ) -> StoreResult<Vec<TaxiCard>>;
 
+    /// The bytes of an uploaded taxi fapiao file (the card package's
+    /// "open PDF" of a taxi card), whether or not it expired.
+    async fn taxi_media_file(&self, fapiao_media_id: &str) -> StoreResult<Option<Vec<u8>>>;
     /// Marks a card DISCARDED (the user removed it from the card package);
     /// `None` when no card has that code.
     async fn discard_taxi_card(&self, card_code: &str, now: i64) -> StoreResult<Option<TaxiCard>>;

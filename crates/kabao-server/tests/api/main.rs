@@ -1,6 +1,9 @@
 //! End-to-end tests: the real server on 127.0.0.1:0, spoken to over HTTP.
 
 mod admin;
+mod card_package_page;
+mod console;
+mod console_steps;
 mod demo;
 mod event_push;
 mod fapiao_callbacks;
@@ -20,6 +23,7 @@ mod oa_invoice_flow;
 mod oa_invoice_rules;
 mod oa_token;
 mod oa_world;
+mod page_forms;
 mod pay_certificates;
 mod pay_signature;
 mod persistence;

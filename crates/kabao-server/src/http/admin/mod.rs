@@ -6,6 +6,7 @@ mod callbacks;
 mod clock;
 mod error;
 mod fapiao;
+mod fapiao_cards;
 mod fapiao_setup;
 mod fapiao_titles;
 mod invoices;
@@ -51,6 +52,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(invoices::routes())
         .merge(fapiao_setup::routes())
         .merge(fapiao::routes())
+        .merge(fapiao_cards::routes())
         .merge(callbacks::routes())
         .merge(fapiao_titles::routes())
         .merge(taxi::routes())

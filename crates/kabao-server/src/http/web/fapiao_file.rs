@@ -82,7 +82,7 @@ async fn download(State(state): State<AppState>, uri: Uri) -> Response {
     else {
         return refuse("fapiao_id", "the fapiao is not issued or reversed");
     };
-    let pdf = render_fapiao_pdf(&pdf_title(fapiao), &face_lines(&application, fapiao));
+    let pdf = fapiao_pdf(&application, fapiao);
     let digest = {
         use sm3::Digest as _;
         hex::encode(sm3::Sm3::digest(&pdf))
@@ -103,6 +103,12 @@ async fn download(State(state): State<AppState>, uri: Uri) -> Response {
         pdf,
     )
         .into_response()
+}
+
+/// The PDF of a fapiao's face: what this download and the card package's
+/// "open PDF" serve.
+pub(super) fn fapiao_pdf(application: &StoredApplication, fapiao: &StoredFapiao) -> Vec<u8> {
+    render_fapiao_pdf(&pdf_title(fapiao), &face_lines(application, fapiao))
 }
 
 fn pdf_title(fapiao: &StoredFapiao) -> String {

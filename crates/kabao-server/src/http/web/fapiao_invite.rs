@@ -3,7 +3,8 @@
 //! its service provider. Submitting does what the control API's
 //! `fapiao/invites/{key}/answer` does.
 
-use super::html::{error_alert, escape, page, store_unavailable};
+use super::forms::{Choice, Datalist, Field, FormPage, SummaryLine};
+use super::html::{message, store_unavailable};
 use crate::domain::fapiao::setup::{check_invite_answer, FapiaoInvite, InviteStatus};
 use crate::state::AppState;
 use crate::store::fapiao_setup::InviteAnswer;
@@ -25,10 +26,10 @@ pub(super) fn routes() -> Router<AppState> {
 async fn load(state: &AppState, key: &str) -> Result<FapiaoInvite, Response> {
     match state.store.invite_by_key(key).await {
         Ok(Some(invite)) => Ok(invite),
-        Ok(None) => Err(page(
+        Ok(None) => Err(message(
             StatusCode::NOT_FOUND,
             "链接无效",
-            "<p>No invitation behind this link.</p>",
+            &["No invitation behind this link."],
         )),
         Err(e) => {
             tracing::error!(error = %e, "reading a fapiao invitation");
@@ -40,7 +41,7 @@ async fn load(state: &AppState, key: &str) -> Result<FapiaoInvite, Response> {
 /// Shows the form, or the outcome once answered.
 async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Response {
     match load(&state, &key).await {
-        Ok(invite) => render(&state, &invite, None, StatusCode::OK).await,
+        Ok(invite) => build(&state, &invite).await.respond(StatusCode::OK),
         Err(page) => page,
     }
 }
@@ -59,14 +60,10 @@ async fn submit(
     let (sub_mchid, ep_name, tax_id) = (get("sub_mchid"), get("ep_name"), get("tax_id"));
     if invite.status == InviteStatus::Pending {
         if let Err(e) = check_invite_answer(&invite, &sub_mchid, &ep_name, &tax_id) {
-            let message = format!("{}: {}", e.field, e.issue);
-            return render(
-                &state,
-                &invite,
-                Some(&message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let mut page = build(&state, &invite).await;
+            page.fill(&form);
+            page.refuse(Some(&e.field), &e.issue);
+            return page.respond(StatusCode::UNPROCESSABLE_ENTITY);
         }
     }
     let answer = InviteAnswer {
@@ -77,19 +74,16 @@ async fn submit(
         operate_time: state.clock.now(),
     };
     match state.store.answer_invite(&key, &answer).await {
-        Ok(Some(answered)) => render(&state, &answered, None, StatusCode::OK).await,
+        Ok(Some(answered)) => build(&state, &answered).await.respond(StatusCode::OK),
         Ok(None) => load(&state, &key)
             .await
             .err()
             .unwrap_or_else(store_unavailable),
         Err(StoreError::Conflict(_)) => {
-            render(
-                &state,
-                &invite,
-                Some("This invitation was already answered."),
-                StatusCode::CONFLICT,
-            )
-            .await
+            let mut page = build(&state, &invite).await;
+            page.fill(&form);
+            page.refuse(None, "This invitation was already answered.");
+            page.respond(StatusCode::CONFLICT)
         }
         Err(e) => {
             tracing::error!(error = %e, "answering a fapiao invitation");
@@ -98,19 +92,8 @@ async fn submit(
     }
 }
 
-fn input(name: &str, label: &str, value: &str, extra: &str) -> String {
-    format!(
-        "<label for={name}>{label} *</label><input id={name} name={name} value=\"{}\" required{extra}>",
-        escape(value)
-    )
-}
-
-async fn render(
-    state: &AppState,
-    invite: &FapiaoInvite,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Response {
+/// The page for `invite`: who invites, and the form while it is pending.
+async fn build(state: &AppState, invite: &FapiaoInvite) -> FormPage {
     let merchants = state.store.merchants().await.unwrap_or_default();
     let provider_name = merchants
         .iter()
@@ -118,52 +101,63 @@ async fn render(
         .map(|m| m.name.clone())
         .unwrap_or_default();
     let mode = invite.request["fapiao_mode"].as_str().unwrap_or("");
-    let mut body = format!(
-        "<div class=card><p>服务商 <b>{}</b> ({}) 邀请你开通电子发票能力</p><p class=muted>invite_code {} · {}</p></div>",
-        escape(&provider_name),
-        escape(&invite.provider_mchid),
-        escape(&invite.invite_code),
-        escape(mode),
-    );
+    let mut page = FormPage::new(TITLE, "同意开通 · Accept");
+    page.summary.push(SummaryLine::new(
+        "",
+        &format!(
+            "服务商 {provider_name} ({}) 邀请你开通电子发票能力",
+            invite.provider_mchid
+        ),
+    ));
+    page.summary.push(SummaryLine::muted(&format!(
+        "invite_code {} · {mode}",
+        invite.invite_code
+    )));
     match invite.status {
         InviteStatus::MchInviteSucc => {
-            body.push_str("<div class=card><p>已开通 · Accepted (MCH_INVITE_SUCC).</p></div>");
-            return page(status, TITLE, &body);
+            page.summary
+                .push(SummaryLine::new("", "已开通 · Accepted (MCH_INVITE_SUCC)."));
+            page.submit = None;
+            return page;
         }
         InviteStatus::MchInviteFailed => {
-            body.push_str(&format!(
-                "<div class=card><p class=error>开通失败 · Failed (MCH_INVITE_FAILED): {} {}</p></div>",
-                escape(invite.failed_code.as_deref().unwrap_or("")),
-                escape(invite.failed_reason.as_deref().unwrap_or("")),
+            page.alert = Some(format!(
+                "开通失败 · Failed (MCH_INVITE_FAILED): {} {}",
+                invite.failed_code.as_deref().unwrap_or(""),
+                invite.failed_reason.as_deref().unwrap_or(""),
             ));
-            return page(status, TITLE, &body);
+            page.submit = None;
+            return page;
         }
         InviteStatus::Pending => {}
     }
-    if let Some(error) = error {
-        body.push_str(&error_alert(error));
+    let mut sub = Field::text("sub_mchid", "商户号 · Merchant id").required(true);
+    match &invite.sub_mchid {
+        Some(fixed) => {
+            sub.value = fixed.clone();
+            sub.readonly = true;
+        }
+        None => sub.list = Some("subs".into()),
     }
-    body.push_str("<form method=post class=card>");
-    let fixed = invite.sub_mchid.clone().unwrap_or_default();
-    let lock = if fixed.is_empty() {
-        " list=subs"
-    } else {
-        " readonly"
-    };
-    body.push_str(&input("sub_mchid", "商户号 · Merchant id", &fixed, lock));
-    body.push_str("<datalist id=subs>");
-    for m in merchants.iter().filter(|m| {
-        m.parent_mchid.as_ref().map(|p| p.as_str()) == Some(invite.provider_mchid.as_str())
-    }) {
-        body.push_str(&format!(
-            "<option value=\"{}\">{}</option>",
-            escape(m.mchid.as_str()),
-            escape(&m.name)
-        ));
-    }
-    body.push_str("</datalist>");
-    body.push_str(&input("ep_name", "商户名称 · Company name", "", ""));
-    body.push_str(&input("tax_id", "商户税号 · Tax id", "", ""));
-    body.push_str("<button type=submit>同意开通 · Accept</button></form>");
-    page(status, TITLE, &body)
+    page.fields.push(sub);
+    page.fields
+        .push(Field::text("ep_name", "商户名称 · Company name").required(true));
+    page.fields
+        .push(Field::text("tax_id", "商户税号 · Tax id").required(true));
+    let options = merchants
+        .iter()
+        .filter(|m| {
+            m.parent_mchid.as_ref().map(|p| p.as_str()) == Some(invite.provider_mchid.as_str())
+        })
+        .map(|m| Choice {
+            value: m.mchid.as_str().to_owned(),
+            text: m.name.clone(),
+            selected: false,
+        })
+        .collect();
+    page.datalists.push(Datalist {
+        id: "subs".into(),
+        options,
+    });
+    page
 }

@@ -3,7 +3,8 @@
 //! merchant asked for, 普票 or 专票. Submitting does exactly what the
 //! control API's title step does (store it, send FAPIAO.USER_APPLIED).
 
-use super::html::{error_alert, escape, page, store_unavailable};
+use super::forms::{Field, FormPage, SummaryLine};
+use super::html::{message, store_unavailable, yuan};
 use crate::http::pay::fapiao::titles::{submit_title, TitleInput, TitleSubmitError};
 use crate::state::AppState;
 use crate::store::fapiao_titles::TitleApplication;
@@ -20,18 +21,21 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 fn unknown_link() -> Response {
-    page(
+    message(
         StatusCode::NOT_FOUND,
         "链接无效",
-        "<div class=card><p>No title request behind this link.</p></div>",
+        &["No title request behind this link."],
     )
 }
 
 fn expired_link() -> Response {
-    page(
+    message(
         StatusCode::GONE,
         "链接已过期",
-        "<div class=card><p>链接已过期，请返回商户重新获取。</p><p class=muted>This title link has expired (links last 30 minutes); ask the merchant for a new one.</p></div>",
+        &[
+            "链接已过期，请返回商户重新获取。",
+            "This title link has expired (links last 30 minutes); ask the merchant for a new one.",
+        ],
     )
 }
 
@@ -60,9 +64,14 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Respons
                 .title
                 .as_ref()
                 .and_then(|t| serde_json::to_value(t).ok())
-                .and_then(|v| serde_json::from_value::<HashMap<String, String>>(v).ok())
-                .unwrap_or_default();
-            render(&application, &values, None, StatusCode::OK)
+                .and_then(|v| serde_json::from_value::<HashMap<String, serde_json::Value>>(v).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
+                .collect();
+            let mut page = build(&application);
+            page.fill(&values);
+            page.respond(StatusCode::OK)
         }
         Err(page) => page,
     }
@@ -89,75 +98,50 @@ async fn submit(
         user_apply_message: get("user_apply_message"),
     };
     match submit_title(&state, &key, &input).await {
-        Ok(application) => page(
+        Ok(application) => message(
             StatusCode::OK,
             "抬头已提交",
-            &format!(
-                "<div class=card><p>发票抬头已提交 · Title submitted.</p><p class=muted>{} · {}</p></div>",
-                escape(&application.request.seller_name),
-                escape(&application.fapiao_apply_id)
-            ),
+            &[
+                "发票抬头已提交 · Title submitted.",
+                &format!(
+                    "{} · {}",
+                    application.request.seller_name, application.fapiao_apply_id
+                ),
+            ],
         ),
         Err(TitleSubmitError::UnknownLink) => unknown_link(),
         Err(TitleSubmitError::Expired) => expired_link(),
         Err(TitleSubmitError::Store(e)) => store_failure(e),
         Err(TitleSubmitError::Field(error)) => match load(&state, &key).await {
-            Ok(application) => render(
-                &application,
-                &form,
-                Some(&error.to_string()),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ),
+            Ok(application) => {
+                let mut page = build(&application);
+                page.fill(&form);
+                page.refuse(Some(&error.field), &error.issue);
+                page.respond(StatusCode::UNPROCESSABLE_ENTITY)
+            }
             Err(page) => page,
         },
     }
 }
 
-fn input(values: &HashMap<String, String>, name: &str, label: &str, required: bool) -> String {
-    format!(
-        "<label for={name}>{label}{star}</label><input id={name} name={name} value=\"{value}\"{req}>",
-        star = if required { " *" } else { "" },
-        req = if required { " required" } else { "" },
-        value = escape(values.get(name).map(String::as_str).unwrap_or_default()),
-    )
-}
-
-fn select(
-    values: &HashMap<String, String>,
-    name: &str,
-    label: &str,
-    options: &[(&str, &str)],
-) -> String {
-    let chosen = values.get(name).map(String::as_str).unwrap_or_default();
-    let mut html = format!("<label for={name}>{label}</label><select id={name} name={name}>");
-    for (value, text) in options {
-        let selected = if *value == chosen { " selected" } else { "" };
-        html.push_str(&format!("<option value={value}{selected}>{text}</option>"));
-    }
-    html.push_str("</select>");
-    html
-}
-
-fn render(
-    application: &TitleApplication,
-    values: &HashMap<String, String>,
-    error: Option<&str>,
-    status: StatusCode,
-) -> Response {
+/// The form for `application`, its cells as the merchant's link asked.
+fn build(application: &TitleApplication) -> FormPage {
     let request = &application.request;
-    let mut body = format!(
-        "<div class=card><p><b>{}</b> 申请为你开具电子发票</p><p>¥{}.{:02} · {}</p></div>",
-        escape(&request.seller_name),
-        request.total_amount / 100,
-        request.total_amount % 100,
-        escape(&application.fapiao_apply_id)
-    );
-    if let Some(error) = error {
-        body.push_str(&error_alert(error));
-    }
-    body.push_str("<form method=post class=card>");
-    body.push_str(&select(
-        values,
+    let mut page = FormPage::new("填写发票抬头", "提交 · Submit");
+    page.summary.push(SummaryLine::new(
+        &request.seller_name,
+        "申请为你开具电子发票",
+    ));
+    page.summary.push(SummaryLine::new(
+        "",
+        &format!(
+            "¥{} · {}",
+            yuan(request.total_amount),
+            application.fapiao_apply_id
+        ),
+    ));
+    let fields = &mut page.fields;
+    fields.push(Field::select(
         "type",
         "抬头类型 · Title type",
         &[
@@ -165,53 +149,40 @@ fn render(
             ("ORGANIZATION", "单位 · Organization"),
         ],
     ));
-    body.push_str(&input(values, "name", "名称 · Name", true));
-    body.push_str(&input(
-        values,
-        "taxpayer_id",
-        "税号 · Taxpayer ID (单位必填 · required for an organization)",
-        false,
-    ));
-    body.push_str(&input(values, "address", "地址 · Address", false));
-    body.push_str(&input(values, "telephone", "电话 · Telephone", false));
-    body.push_str(&input(values, "bank_name", "开户银行 · Bank", false));
-    body.push_str(&input(
-        values,
-        "bank_account",
-        "银行账号 · Bank account",
-        false,
-    ));
+    fields.push(Field::text("name", "名称 · Name").required(true));
+    fields.push(
+        Field::text("taxpayer_id", "税号 · Taxpayer ID")
+            .hint("单位必填，15–20 位数字或大写字母 · required for an organization"),
+    );
+    fields.push(Field::text("address", "地址 · Address"));
+    fields.push(Field::text("telephone", "电话 · Telephone").kind("tel"));
+    fields.push(Field::text("bank_name", "开户银行 · Bank"));
+    fields.push(Field::text("bank_account", "银行账号 · Bank account"));
     if request.show_phone_cell {
-        body.push_str(&input(
-            values,
-            "phone",
-            "手机号 · Mobile phone",
-            request.must_input_phone,
-        ));
+        fields.push(
+            Field::text("phone", "手机号 · Mobile phone")
+                .kind("tel")
+                .required(request.must_input_phone),
+        );
     }
     if request.show_email_cell {
-        body.push_str(&input(
-            values,
-            "email",
-            "邮箱 · Email",
-            request.must_input_email,
-        ));
+        fields.push(
+            Field::text("email", "邮箱 · Email")
+                .kind("email")
+                .required(request.must_input_email),
+        );
     }
-    body.push_str(&select(
-        values,
-        "fapiao_bill_type",
-        "发票类型 · Fapiao type",
-        &[
-            ("COMM_FAPIAO", "增值税普通发票 · Ordinary"),
-            ("VAT_FAPIAO", "增值税专用发票 · Special VAT"),
-        ],
-    ));
-    body.push_str(&input(
-        values,
-        "user_apply_message",
-        "留言 · Message",
-        false,
-    ));
-    body.push_str("<button type=submit>提交 · Submit</button></form>");
-    page(status, "填写发票抬头", &body)
+    fields.push(
+        Field::select(
+            "fapiao_bill_type",
+            "发票类型 · Fapiao type",
+            &[
+                ("COMM_FAPIAO", "增值税普通发票 · Ordinary"),
+                ("VAT_FAPIAO", "增值税专用发票 · Special VAT"),
+            ],
+        )
+        .hint("专票需单位的地址、电话、开户行和账号 · a special VAT fapiao needs the organization's address, telephone, bank and account"),
+    );
+    fields.push(Field::text("user_apply_message", "留言 · Message"));
+    page
 }

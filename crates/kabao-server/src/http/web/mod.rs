@@ -1,12 +1,21 @@
 //! Person-facing pages under `/_kabao/`: the invoice authorisation page
-//! behind getauthurl's `auth_url`, and PDF downloads behind `pdf_url`.
+//! behind getauthurl's `auth_url`, the fapiao title and invitation pages,
+//! a user's card package, and PDF downloads behind `pdf_url`. Templates
+//! (askama, `templates/`) are compiled into the binary on one layout with
+//! one stylesheet served by kabao itself.
 
+mod assets;
 mod authorize;
+mod cards;
+mod console;
 mod fapiao_file;
 mod fapiao_invite;
 mod fapiao_title;
+mod forms;
 mod html;
 mod pdf;
+
+pub use console::count_requests;
 
 use crate::state::AppState;
 use axum::routing::get;
@@ -23,4 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(fapiao_title::routes())
         .merge(fapiao_invite::routes())
         .merge(fapiao_file::routes())
+        .merge(cards::routes())
+        .merge(assets::routes())
+        .merge(console::routes())
 }

@@ -1,7 +1,7 @@
 //! `GET /_kabao/media/pdf?media_key=…`: the PDF behind a `pdf_url`, shown
 //! inline in the browser while the link is valid (7200 s).
 
-use super::html::page;
+use super::html::{message, store_unavailable};
 use crate::http::query;
 use crate::state::AppState;
 use axum::extract::State;
@@ -15,11 +15,7 @@ pub async fn download(State(state): State<AppState>, uri: Uri) -> Response {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "reading a PDF link");
-            return page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "系统错误",
-                "<p>The store is unavailable.</p>",
-            );
+            return store_unavailable();
         }
     };
     match found {
@@ -37,15 +33,15 @@ pub async fn download(State(state): State<AppState>, uri: Uri) -> Response {
             )
                 .into_response()
         }
-        Some(_) => page(
+        Some(_) => message(
             StatusCode::NOT_FOUND,
             "链接已过期",
-            "<p>This pdf_url expired; ask for a new one (getpdf).</p>",
+            &["This pdf_url expired; ask for a new one (getpdf)."],
         ),
-        None => page(
+        None => message(
             StatusCode::NOT_FOUND,
             "链接无效",
-            "<p>No PDF behind this link.</p>",
+            &["No PDF behind this link."],
         ),
     }
 }

@@ -6,7 +6,7 @@ use super::SqliteStore;
 use crate::domain::fapiao::face::ApplicationKind;
 use crate::domain::fapiao::{CardStatus, FapiaoStatus, JobAction};
 use crate::store::fapiao_cards::{
-    FapiaoCardStore, InsertCardsOutcome, NewFapiaoMedia, SelfIssuedApplication,
+    FapiaoCardDiscard, FapiaoCardStore, InsertCardsOutcome, NewFapiaoMedia, SelfIssuedApplication,
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
@@ -47,6 +47,26 @@ impl FapiaoCardStore for SqliteStore {
         if outcome == InsertCardsOutcome::Accepted {
             tx.commit().await?;
         }
+        Ok(outcome)
+    }
+
+    async fn discard_fapiao_card(
+        &self,
+        owner_mchid: &str,
+        fapiao_apply_id: &str,
+        fapiao_id: &str,
+        now: i64,
+    ) -> StoreResult<FapiaoCardDiscard> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let outcome = super::fapiao_card_discard::discard(
+            &mut tx,
+            owner_mchid,
+            fapiao_apply_id,
+            fapiao_id,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
         Ok(outcome)
     }
 }

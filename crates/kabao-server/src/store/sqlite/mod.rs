@@ -5,6 +5,7 @@ mod callback;
 mod card_writer;
 mod checkpointer;
 mod fapiao;
+mod fapiao_card_discard;
 mod fapiao_cards;
 mod fapiao_jobs;
 mod fapiao_setup;

@@ -12,14 +12,44 @@ mod steps;
 use super::SqliteStore;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::store::fapiao::{
-    ApplicationRefusal, FapiaoCard, FapiaoStore, JobRun, NewApplication, PendingJob,
-    ReverseRefusal, ReverseTarget, StoredApplication,
+    ApplicationHead, ApplicationRefusal, FapiaoCard, FapiaoStore, JobRun, NewApplication,
+    PendingJob, ReverseRefusal, ReverseTarget, StoredApplication,
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
 
 #[async_trait]
 impl FapiaoStore for SqliteStore {
+    async fn applications_of(
+        &self,
+        owner_mchid: &str,
+        limit: i64,
+    ) -> StoreResult<Vec<ApplicationHead>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "SELECT a.fapiao_apply_id, a.caller_mchid, \
+                    (SELECT COUNT(*) FROM fapiaos f WHERE f.owner_mchid = a.owner_mchid \
+                       AND f.fapiao_apply_id = a.fapiao_apply_id), a.created_at \
+             FROM fapiao_applications a WHERE a.owner_mchid = ? \
+             ORDER BY a.created_at DESC, a.fapiao_apply_id DESC LIMIT ?",
+        )
+        .bind(owner_mchid)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(fapiao_apply_id, caller_mchid, fapiao_count, created_at)| ApplicationHead {
+                    fapiao_apply_id,
+                    caller_mchid,
+                    fapiao_count,
+                    created_at,
+                },
+            )
+            .collect())
+    }
+
     async fn create_application(
         &self,
         application: &NewApplication,

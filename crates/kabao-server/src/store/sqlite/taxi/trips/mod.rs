@@ -74,6 +74,15 @@ impl TaxiTripStore for SqliteStore {
         cards::cards(&self.pool, openid, appid).await
     }
 
+    async fn taxi_media_file(&self, fapiao_media_id: &str) -> StoreResult<Option<Vec<u8>>> {
+        Ok(
+            sqlx::query_scalar("SELECT bytes FROM taxi_media WHERE fapiao_media_id = ?")
+                .bind(fapiao_media_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     async fn discard_taxi_card(&self, card_code: &str, now: i64) -> StoreResult<Option<TaxiCard>> {
         cards::discard(&self.pool, card_code, now).await
     }
