@@ -2,6 +2,7 @@
 //! JSON), checked against what the merchant's link asked for, and stored
 //! with its FAPIAO.USER_APPLIED callback.
 
+use crate::domain::title_format::{valid_email, valid_phone, valid_taxpayer_id};
 use crate::domain::FieldError;
 use crate::state::AppState;
 use crate::store::fapiao_titles::{TitleApplication, TitleRequest, TitleSubmission, UserTitle};
@@ -86,31 +87,6 @@ fn text(field: &str, value: &Option<String>, max: usize) -> Result<Option<String
         )),
         other => Ok(other),
     }
-}
-
-fn valid_taxpayer_id(id: &str) -> bool {
-    (15..=20).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-}
-
-fn valid_phone(phone: &str) -> bool {
-    let digits = phone.strip_prefix('+').unwrap_or(phone);
-    (6..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-}
-
-fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && email.len() <= MAX_TEXT_CHARS
-        && !email.chars().any(char::is_whitespace)
 }
 
 /// A contact cell (phone or email): refused when the link hides it,
