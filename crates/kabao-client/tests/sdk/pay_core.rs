@@ -10,12 +10,19 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
 
+/// A file of the reference test vectors (`KABAO_TEST_VECTORS`, else
+/// `../shared/reference/test-vectors` beside the workspace).
 fn vector(name: &str) -> String {
-    let dir = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/reference/test-vectors"
-    );
-    std::fs::read_to_string(format!("{dir}/{name}")).unwrap()
+    let dir = std::env::var_os("KABAO_TEST_VECTORS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/reference/test-vectors"
+            )
+            .into()
+        });
+    std::fs::read_to_string(dir.join(name)).unwrap()
 }
 
 #[tokio::test]
