@@ -1,4 +1,4 @@
-//! WAL checkpoints for the group-commit card writer. Copying the WAL back
+//! WAL checkpoints for the group-commit writer. Copying the WAL back
 //! into the database file (and its fsync) happens on a thread of its own, so
 //! insert batches do not wait for it. A background (PASSIVE) checkpoint never
 //! catches up with a writer that commits all the time, and the WAL only
@@ -25,7 +25,7 @@ pub(super) struct Checkpointer {
 
 impl Checkpointer {
     /// Shortest time between two background checkpoints.
-    const PAUSE: Duration = Duration::from_millis(100);
+    const PAUSE: Duration = Duration::from_millis(250);
     /// Longest time between two checkpoints when the card writer is quiet:
     /// the pool's connections commit without checkpointing, so their WAL
     /// frames are copied back on this beat.

@@ -27,6 +27,18 @@ pub(super) struct NewJob<'a> {
     pub now: i64,
 }
 
+const INSERT_JOB: &str =
+    "INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at,
+       fail_code, fail_message, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+const OUTCOME_IN_FORCE: &str = "SELECT outcome_json FROM fapiao_outcomes
+     WHERE owner_mchid = ? AND fapiao_apply_id IN (?, '')
+     ORDER BY fapiao_apply_id = '' LIMIT 1";
+
+const APPLICATION_KIND: &str =
+    "SELECT kind FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?";
+
 /// Schedules `job` inside the caller's transaction (after its application
 /// row is written), due and failing as the outcome in force says.
 pub(super) async fn schedule_job(
@@ -40,21 +52,53 @@ pub(super) async fn schedule_job(
         Outcome::Immediate
     };
     let (due_at, fail) = plan(&outcome, kind, job.action, job.now);
-    sqlx::query(
-        "INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at,
-           fail_code, fail_message, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(job.owner_mchid)
-    .bind(job.fapiao_apply_id)
-    .bind(job.fapiao_id)
-    .bind(job.action.as_str())
-    .bind(due_at)
-    .bind(fail.as_ref().map(|f| f.0.as_str()))
-    .bind(fail.as_ref().map(|f| f.1.as_str()))
-    .bind(job.now)
-    .execute(conn)
-    .await?;
+    sqlx::query(INSERT_JOB)
+        .bind(job.owner_mchid)
+        .bind(job.fapiao_apply_id)
+        .bind(job.fapiao_id)
+        .bind(job.action.as_str())
+        .bind(due_at)
+        .bind(fail.as_ref().map(|f| f.0.as_str()))
+        .bind(fail.as_ref().map(|f| f.1.as_str()))
+        .bind(job.now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// [`schedule_job`] on the writer's connection, for an application of
+/// `kind` written in the same transaction.
+pub(super) fn schedule_job_now(
+    conn: &rusqlite::Connection,
+    kind: ApplicationKind,
+    job: &NewJob<'_>,
+) -> rusqlite::Result<()> {
+    use rusqlite::OptionalExtension;
+    let outcome = if outcome_applies(Some(kind), job.action) {
+        let stored: Option<String> = conn
+            .prepare_cached(OUTCOME_IN_FORCE)?
+            .query_row([job.owner_mchid, job.fapiao_apply_id], |r| r.get(0))
+            .optional()?;
+        match stored {
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+            })?,
+            None => Outcome::Immediate,
+        }
+    } else {
+        Outcome::Immediate
+    };
+    let (due_at, fail) = plan(&outcome, Some(kind), job.action, job.now);
+    conn.prepare_cached(INSERT_JOB)?.execute(rusqlite::params![
+        job.owner_mchid,
+        job.fapiao_apply_id,
+        job.fapiao_id,
+        job.action.as_str(),
+        due_at,
+        fail.as_ref().map(|f| f.0.as_str()),
+        fail.as_ref().map(|f| f.1.as_str()),
+        job.now,
+    ])?;
     Ok(())
 }
 
@@ -107,15 +151,11 @@ pub(super) async fn outcome_in_force(
     owner_mchid: &str,
     fapiao_apply_id: &str,
 ) -> sqlx::Result<Outcome> {
-    let stored: Option<String> = sqlx::query_scalar(
-        "SELECT outcome_json FROM fapiao_outcomes
-         WHERE owner_mchid = ? AND fapiao_apply_id IN (?, '')
-         ORDER BY fapiao_apply_id = '' LIMIT 1",
-    )
-    .bind(owner_mchid)
-    .bind(fapiao_apply_id)
-    .fetch_optional(conn)
-    .await?;
+    let stored: Option<String> = sqlx::query_scalar(OUTCOME_IN_FORCE)
+        .bind(owner_mchid)
+        .bind(fapiao_apply_id)
+        .fetch_optional(conn)
+        .await?;
     match stored {
         Some(json) => serde_json::from_str(&json).map_err(|e| corrupt("outcome_json", e)),
         None => Ok(Outcome::Immediate),
@@ -127,13 +167,11 @@ async fn application_kind(
     owner_mchid: &str,
     fapiao_apply_id: &str,
 ) -> sqlx::Result<Option<ApplicationKind>> {
-    let kind: Option<String> = sqlx::query_scalar(
-        "SELECT kind FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?",
-    )
-    .bind(owner_mchid)
-    .bind(fapiao_apply_id)
-    .fetch_optional(conn)
-    .await?;
+    let kind: Option<String> = sqlx::query_scalar(APPLICATION_KIND)
+        .bind(owner_mchid)
+        .bind(fapiao_apply_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(kind.as_deref().and_then(ApplicationKind::parse))
 }
 

@@ -1,5 +1,5 @@
 //! The invoice flows in SQLite. Card inserts go through the group-commit
-//! writer ([`super::card_writer`]); everything else is one sqlx transaction.
+//! writer ([`super::writer`]); everything else is one sqlx transaction.
 
 mod read;
 

@@ -2,7 +2,7 @@
 
 mod busy;
 mod callback;
-mod card_writer;
+mod card_insert;
 mod checkpointer;
 mod fapiao;
 mod fapiao_card_discard;
@@ -13,8 +13,11 @@ mod fapiao_titles;
 mod invoice;
 mod outbox;
 mod push;
+mod readers;
+mod setup_cache;
 mod taxi;
 mod tenants;
+mod writer;
 
 use super::migrate::SQLITE;
 use sqlx::sqlite::{
@@ -27,7 +30,9 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    writer: std::sync::Arc<card_writer::CardWriter>,
+    writer: std::sync::Arc<writer::Writer>,
+    readers: std::sync::Arc<readers::Readers>,
+    setup_cache: std::sync::Arc<setup_cache::SetupCache>,
 }
 
 impl SqliteStore {
@@ -55,8 +60,14 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         migrate(&pool).await?;
-        let writer = std::sync::Arc::new(card_writer::CardWriter::start(&path)?);
-        let store = Self { pool, writer };
+        let writer = std::sync::Arc::new(writer::Writer::start(&path)?);
+        let readers = std::sync::Arc::new(readers::Readers::new(&path));
+        let store = Self {
+            pool,
+            writer,
+            readers,
+            setup_cache: Default::default(),
+        };
         Ok(store)
     }
 }

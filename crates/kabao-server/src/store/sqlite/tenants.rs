@@ -184,6 +184,8 @@ impl Store for SqliteStore {
             .await?;
         }
         tx.commit().await?;
+        // A merchant's name is its derived seller name.
+        self.setup_cache.forget();
         Ok(())
     }
 

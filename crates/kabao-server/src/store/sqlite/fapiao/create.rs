@@ -1,86 +1,93 @@
-//! Storing a new application (or a 数电 retry) and scheduling its ISSUE steps.
+//! Storing a new application (or a 数电 retry) and scheduling its ISSUE
+//! steps, on the writer's connection inside its batch transaction.
 
 use crate::domain::fapiao::{FapiaoStatus, JobAction};
 use crate::store::fapiao::{ApplicationRefusal, NewApplication, NewFapiao};
-use crate::store::sqlite::fapiao_jobs::{schedule_job, NewJob};
-use sqlx::SqliteConnection;
+use crate::store::sqlite::fapiao_jobs::{schedule_job_now, NewJob};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// How many fapiao a 数电 application may hold: the first and 4 retries.
 pub const MAX_DIGITAL_ATTEMPTS: i64 = 5;
 
-/// Stores `app` inside the caller's transaction.
-pub(super) async fn create(
-    conn: &mut SqliteConnection,
+/// Stores `app`; a refusal writes nothing.
+pub(super) fn create(
+    conn: &Connection,
     app: &NewApplication,
-) -> sqlx::Result<Result<(), ApplicationRefusal>> {
-    let existing: Option<(String, String)> = sqlx::query_as(
-        "SELECT kind, request_hash FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?",
-    )
-    .bind(&app.owner_mchid)
-    .bind(&app.fapiao_apply_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+) -> rusqlite::Result<Result<(), ApplicationRefusal>> {
+    let existing: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT kind, request_hash FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?",
+        )?
+        .query_row([&app.owner_mchid, &app.fapiao_apply_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
     if let Some((kind, hash)) = existing {
-        return retry(conn, app, &kind, &hash).await;
+        return retry(conn, app, &kind, &hash);
     }
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
            buyer_json, request_hash, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&app.owner_mchid)
-    .bind(&app.fapiao_apply_id)
-    .bind(&app.caller_mchid)
-    .bind(app.kind.as_str())
-    .bind(app.scene.as_str())
-    .bind(serde_json::to_string(&app.buyer).unwrap_or_default())
-    .bind(&app.request_hash)
-    .bind(app.now)
-    .execute(&mut *conn)
-    .await?;
+    )?
+    .execute(params![
+        app.owner_mchid,
+        app.fapiao_apply_id,
+        app.caller_mchid,
+        app.kind.as_str(),
+        app.scene.as_str(),
+        serde_json::to_string(&app.buyer).unwrap_or_default(),
+        app.request_hash,
+        app.now,
+    ])?;
     for (seq, fapiao) in app.fapiaos.iter().enumerate() {
-        insert_fapiao(conn, app, fapiao, seq as i64).await?;
+        insert_fapiao(conn, app, fapiao, seq as i64)?;
     }
     Ok(Ok(()))
 }
 
 /// A second call with the same id: a 数电 application whose fapiao all
 /// failed takes the new fapiao (at most 4 retries); anything else already exists.
-async fn retry(
-    conn: &mut SqliteConnection,
+fn retry(
+    conn: &Connection,
     app: &NewApplication,
     stored_kind: &str,
     stored_hash: &str,
-) -> sqlx::Result<Result<(), ApplicationRefusal>> {
+) -> rusqlite::Result<Result<(), ApplicationRefusal>> {
     let already = ApplicationRefusal::AlreadyExists {
         identical: stored_hash == app.request_hash,
     };
     if !app.kind.is_digital() || stored_kind != app.kind.as_str() {
         return Ok(Err(already));
     }
-    let (count, unfailed, next_seq): (i64, i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(status <> ?), 0), COALESCE(MAX(seq), -1) + 1
-         FROM fapiaos WHERE owner_mchid = ? AND fapiao_apply_id = ?",
-    )
-    .bind(FapiaoStatus::IssueFailed.as_str())
-    .bind(&app.owner_mchid)
-    .bind(&app.fapiao_apply_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let (count, unfailed, next_seq): (i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT COUNT(*), COALESCE(SUM(status <> ?), 0), COALESCE(MAX(seq), -1) + 1
+             FROM fapiaos WHERE owner_mchid = ? AND fapiao_apply_id = ?",
+        )?
+        .query_row(
+            [
+                FapiaoStatus::IssueFailed.as_str(),
+                &app.owner_mchid,
+                &app.fapiao_apply_id,
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
     if unfailed > 0 || count == 0 {
         return Ok(Err(already));
     }
     let Some(fapiao) = app.fapiaos.first() else {
         return Ok(Err(already));
     };
-    let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM fapiaos WHERE owner_mchid = ? AND fapiao_apply_id = ? AND fapiao_id = ?",
-    )
-    .bind(&app.owner_mchid)
-    .bind(&app.fapiao_apply_id)
-    .bind(&fapiao.fapiao_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let taken: Option<i64> = conn
+        .prepare_cached(
+            "SELECT 1 FROM fapiaos WHERE owner_mchid = ? AND fapiao_apply_id = ? AND fapiao_id = ?",
+        )?
+        .query_row(
+            [&app.owner_mchid, &app.fapiao_apply_id, &fapiao.fapiao_id],
+            |r| r.get(0),
+        )
+        .optional()?;
     if taken.is_some() {
         return Ok(Err(ApplicationRefusal::FapiaoIdTaken(
             fapiao.fapiao_id.clone(),
@@ -90,53 +97,52 @@ async fn retry(
         return Ok(Err(ApplicationRefusal::RetriesExhausted));
     }
     // The retry's buyer replaces the stored one: it is what the new fapiao shows.
-    sqlx::query(
+    conn.prepare_cached(
         "UPDATE fapiao_applications SET buyer_json = ?, request_hash = ?
          WHERE owner_mchid = ? AND fapiao_apply_id = ?",
-    )
-    .bind(serde_json::to_string(&app.buyer).unwrap_or_default())
-    .bind(&app.request_hash)
-    .bind(&app.owner_mchid)
-    .bind(&app.fapiao_apply_id)
-    .execute(&mut *conn)
-    .await?;
-    insert_fapiao(conn, app, fapiao, next_seq).await?;
+    )?
+    .execute(params![
+        serde_json::to_string(&app.buyer).unwrap_or_default(),
+        app.request_hash,
+        app.owner_mchid,
+        app.fapiao_apply_id,
+    ])?;
+    insert_fapiao(conn, app, fapiao, next_seq)?;
     Ok(Ok(()))
 }
 
-async fn insert_fapiao(
-    conn: &mut SqliteConnection,
+fn insert_fapiao(
+    conn: &Connection,
     app: &NewApplication,
     fapiao: &NewFapiao,
     seq: i64,
-) -> sqlx::Result<()> {
+) -> rusqlite::Result<()> {
     let (amount, tax_amount, total_amount) = fapiao.face.totals();
-    sqlx::query(
+    conn.prepare_cached(
         "INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, card_status,
            total_amount, tax_amount, amount, fapiao_json, card_json, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&app.owner_mchid)
-    .bind(&app.fapiao_apply_id)
-    .bind(&fapiao.fapiao_id)
-    .bind(seq)
-    .bind(FapiaoStatus::IssueAccepted.as_str())
-    .bind(total_amount)
-    .bind(tax_amount)
-    .bind(amount)
-    .bind(serde_json::to_string(&fapiao.face).unwrap_or_default())
-    .bind(
+    )?
+    .execute(params![
+        app.owner_mchid,
+        app.fapiao_apply_id,
+        fapiao.fapiao_id,
+        seq,
+        FapiaoStatus::IssueAccepted.as_str(),
+        total_amount,
+        tax_amount,
+        amount,
+        serde_json::to_string(&fapiao.face).unwrap_or_default(),
         fapiao
             .card
             .as_ref()
             .map(|c| serde_json::to_string(c).unwrap_or_default()),
-    )
-    .bind(app.now)
-    .bind(app.now)
-    .execute(&mut *conn)
-    .await?;
-    schedule_job(
+        app.now,
+        app.now,
+    ])?;
+    schedule_job_now(
         conn,
+        app.kind,
         &NewJob {
             owner_mchid: &app.owner_mchid,
             fapiao_apply_id: &app.fapiao_apply_id,
@@ -145,5 +151,4 @@ async fn insert_fapiao(
             now: app.now,
         },
     )
-    .await
 }

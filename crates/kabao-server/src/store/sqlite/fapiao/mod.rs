@@ -54,12 +54,10 @@ impl FapiaoStore for SqliteStore {
         &self,
         application: &NewApplication,
     ) -> StoreResult<Result<(), ApplicationRefusal>> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let outcome = create::create(&mut tx, application).await?;
-        if outcome.is_ok() {
-            tx.commit().await?;
-        }
-        Ok(outcome)
+        let application = application.clone();
+        self.writer
+            .write(move |conn| create::create(conn, &application))
+            .await
     }
 
     async fn application(
@@ -97,13 +95,13 @@ impl FapiaoStore for SqliteStore {
 
     async fn run_next_fapiao_job(&self, now: i64) -> StoreResult<Option<JobRun>> {
         // A plain read first, so an idle poll never takes the write lock.
-        let due: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= ? LIMIT 1",
-        )
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        if due.is_none() {
+        let due = self.readers.read(|conn| {
+            conn.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= ?)",
+            )?
+            .query_row([now], |r| r.get::<_, bool>(0))
+        })?;
+        if !due {
             return Ok(None);
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;

@@ -4,15 +4,64 @@ use super::super::corrupt;
 use crate::domain::fapiao::setup::{FapiaoMerchantSetup, SellerInfo};
 use crate::store::fapiao_setup::FapiaoMerchantUpdate;
 use crate::store::StoreResult;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
-pub(super) async fn provider_authorized(pool: &SqlitePool, mchid: &str) -> StoreResult<bool> {
-    let authorized: Option<i64> =
-        sqlx::query_scalar("SELECT provider_authorized FROM fapiao_merchants WHERE mchid = ?")
-            .bind(mchid)
-            .fetch_optional(pool)
-            .await?;
+pub(super) fn provider_authorized(
+    conn: &rusqlite::Connection,
+    mchid: &str,
+) -> rusqlite::Result<bool> {
+    use rusqlite::OptionalExtension;
+    let authorized: Option<i64> = conn
+        .prepare_cached("SELECT provider_authorized FROM fapiao_merchants WHERE mchid = ?")?
+        .query_row([mchid], |r| r.get(0))
+        .optional()?;
     Ok(authorized.is_none_or(|a| a != 0))
+}
+
+/// A merchant's name and its stored fapiao setup columns.
+const SELECT_SETUP: &str =
+    "SELECT m.name, f.provider_authorized, f.digital_tax_status, f.seller_json, f.extra_json
+     FROM merchants m LEFT JOIN fapiao_merchants f ON f.mchid = m.mchid
+     WHERE m.mchid = ?";
+
+/// The columns of [`SELECT_SETUP`], as read.
+type SetupRow = (
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn setup_from(mchid: &str, row: SetupRow) -> StoreResult<FapiaoMerchantSetup> {
+    let (name, authorized, status, seller_json, extra_json) = row;
+    Ok(FapiaoMerchantSetup {
+        mchid: mchid.to_owned(),
+        provider_authorized: authorized.is_none_or(|a| a != 0),
+        digital_tax_status: status.unwrap_or_else(|| "ENABLED".to_owned()),
+        seller: seller_from(mchid, &name, seller_json, extra_json)?,
+    })
+}
+
+/// A merchant's setup on a reader; None when not provisioned.
+pub(super) fn read_setup(
+    conn: &rusqlite::Connection,
+    mchid: &str,
+) -> rusqlite::Result<Option<SetupRow>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(SELECT_SETUP)?
+        .query_row([mchid], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()
+}
+
+/// A merchant's setup from a row [`read_setup`] returned.
+pub(super) fn setup_of(
+    mchid: &str,
+    row: Option<SetupRow>,
+) -> StoreResult<Option<FapiaoMerchantSetup>> {
+    row.map(|row| setup_from(mchid, row)).transpose()
 }
 
 /// Reads a merchant's setup inside `conn`; None when not provisioned.
@@ -20,26 +69,11 @@ async fn read(
     conn: &mut SqliteConnection,
     mchid: &str,
 ) -> StoreResult<Option<FapiaoMerchantSetup>> {
-    let row = sqlx::query(
-        "SELECT m.name, f.provider_authorized, f.digital_tax_status, f.seller_json, f.extra_json
-         FROM merchants m LEFT JOIN fapiao_merchants f ON f.mchid = m.mchid
-         WHERE m.mchid = ?",
-    )
-    .bind(mchid)
-    .fetch_optional(conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let name: String = row.try_get("name")?;
-    let authorized: Option<i64> = row.try_get("provider_authorized")?;
-    let status: Option<String> = row.try_get("digital_tax_status")?;
-    let seller_json: Option<String> = row.try_get("seller_json")?;
-    let extra_json: Option<String> = row.try_get("extra_json")?;
-    Ok(Some(FapiaoMerchantSetup {
-        mchid: mchid.to_owned(),
-        provider_authorized: authorized.is_none_or(|a| a != 0),
-        digital_tax_status: status.unwrap_or_else(|| "ENABLED".to_owned()),
-        seller: seller_from(mchid, &name, seller_json, extra_json)?,
-    }))
+    let row: Option<SetupRow> = sqlx::query_as(SELECT_SETUP)
+        .bind(mchid)
+        .fetch_optional(conn)
+        .await?;
+    setup_of(mchid, row)
 }
 
 /// The stored seller blocks, or the derived ones where nothing is stored.
@@ -59,14 +93,6 @@ fn seller_from(
             serde_json::from_str(&json).map_err(|e| corrupt("extra_json", e))?;
     }
     Ok(info)
-}
-
-pub(super) async fn fapiao_merchant(
-    pool: &SqlitePool,
-    mchid: &str,
-) -> StoreResult<Option<FapiaoMerchantSetup>> {
-    let mut conn = pool.acquire().await?;
-    read(&mut conn, mchid).await
 }
 
 pub(super) async fn update_fapiao_merchant(
@@ -126,14 +152,4 @@ pub(super) async fn authorize_provider(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-pub(super) async fn seller_information(
-    pool: &SqlitePool,
-    owner_mchid: &str,
-) -> StoreResult<SellerInfo> {
-    match fapiao_merchant(pool, owner_mchid).await? {
-        Some(setup) => Ok(setup.seller),
-        None => Ok(SellerInfo::derived(owner_mchid, owner_mchid)),
-    }
 }

@@ -20,11 +20,17 @@ use async_trait::async_trait;
 #[async_trait]
 impl FapiaoSetupStore for SqliteStore {
     async fn provider_authorized(&self, mchid: &str) -> StoreResult<bool> {
-        merchants::provider_authorized(&self.pool, mchid).await
+        self.readers
+            .read(|conn| merchants::provider_authorized(conn, mchid))
     }
 
     async fn fapiao_merchant(&self, mchid: &str) -> StoreResult<Option<FapiaoMerchantSetup>> {
-        merchants::fapiao_merchant(&self.pool, mchid).await
+        self.setup_cache.setup(mchid, || {
+            let row = self
+                .readers
+                .read(|conn| merchants::read_setup(conn, mchid))?;
+            merchants::setup_of(mchid, row)
+        })
     }
 
     async fn update_fapiao_merchant(
@@ -33,11 +39,16 @@ impl FapiaoSetupStore for SqliteStore {
         update: &FapiaoMerchantUpdate,
         now: i64,
     ) -> StoreResult<Option<FapiaoMerchantSetup>> {
-        merchants::update_fapiao_merchant(&self.pool, mchid, update, now).await
+        let updated = merchants::update_fapiao_merchant(&self.pool, mchid, update, now).await;
+        self.setup_cache.forget();
+        updated
     }
 
     async fn seller_information(&self, owner_mchid: &str) -> StoreResult<SellerInfo> {
-        merchants::seller_information(&self.pool, owner_mchid).await
+        match self.fapiao_merchant(owner_mchid).await? {
+            Some(setup) => Ok(setup.seller),
+            None => Ok(SellerInfo::derived(owner_mchid, owner_mchid)),
+        }
     }
 
     async fn dev_config(&self, mchid: &str) -> StoreResult<Option<DevConfig>> {
@@ -52,7 +63,10 @@ impl FapiaoSetupStore for SqliteStore {
         &self,
         owner_mchid: &str,
     ) -> StoreResult<Option<FapiaoCardTemplate>> {
-        templates::card_template(&self.pool, owner_mchid).await
+        self.setup_cache.template(owner_mchid, || {
+            self.readers
+                .read(|conn| templates::card_template(conn, owner_mchid))
+        })
     }
 
     async fn put_fapiao_card_template(
@@ -63,7 +77,7 @@ impl FapiaoSetupStore for SqliteStore {
         new_card_id: &str,
         now: i64,
     ) -> StoreResult<FapiaoCardTemplate> {
-        templates::put_card_template(
+        let put = templates::put_card_template(
             &self.pool,
             owner_mchid,
             card_appid,
@@ -71,11 +85,16 @@ impl FapiaoSetupStore for SqliteStore {
             new_card_id,
             now,
         )
-        .await
+        .await;
+        self.setup_cache.forget();
+        put
     }
 
     async fn tax_code(&self, owner_mchid: &str, tax_code: &str) -> StoreResult<Option<TaxCode>> {
-        tax_codes::tax_code(&self.pool, owner_mchid, tax_code).await
+        self.setup_cache.tax_code(owner_mchid, tax_code, || {
+            self.readers
+                .read(|conn| tax_codes::tax_code(conn, owner_mchid, tax_code))
+        })
     }
 
     async fn tax_codes_page(
@@ -92,7 +111,9 @@ impl FapiaoSetupStore for SqliteStore {
     }
 
     async fn add_tax_codes(&self, owner_mchid: &str, codes: &[TaxCode]) -> StoreResult<()> {
-        tax_codes::add_tax_codes(&self.pool, owner_mchid, codes).await
+        let added = tax_codes::add_tax_codes(&self.pool, owner_mchid, codes).await;
+        self.setup_cache.forget();
+        added
     }
 
     async fn create_pay_order(&self, order: &PayOrder) -> StoreResult<()> {
@@ -100,7 +121,11 @@ impl FapiaoSetupStore for SqliteStore {
     }
 
     async fn pay_order(&self, transaction_id: &str) -> StoreResult<Option<PayOrder>> {
-        orders::pay_order(&self.pool, transaction_id).await
+        let read = |conn: &rusqlite::Connection| orders::pay_order(conn, transaction_id);
+        match self.writer.read_in_place(read) {
+            Ok(done) => done.map_err(super::readers::backend),
+            Err(read) => self.readers.read(read),
+        }
     }
 
     async fn pay_orders(&self, mchid: &str) -> StoreResult<Vec<PayOrder>> {
@@ -120,7 +145,9 @@ impl FapiaoSetupStore for SqliteStore {
         link_key: &str,
         answer: &InviteAnswer,
     ) -> StoreResult<Option<FapiaoInvite>> {
-        invites::answer_invite(&self.pool, link_key, answer).await
+        let answered = invites::answer_invite(&self.pool, link_key, answer).await;
+        self.setup_cache.forget();
+        answered
     }
 
     async fn invites_page(&self, query: &InviteQuery) -> StoreResult<(i64, Vec<FapiaoInvite>)> {

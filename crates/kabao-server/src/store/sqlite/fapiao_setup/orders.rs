@@ -38,17 +38,27 @@ pub(super) async fn create_pay_order(pool: &SqlitePool, order: &PayOrder) -> Sto
     Ok(())
 }
 
-pub(super) async fn pay_order(
-    pool: &SqlitePool,
+pub(super) fn pay_order(
+    conn: &rusqlite::Connection,
     transaction_id: &str,
-) -> StoreResult<Option<PayOrder>> {
-    let row = sqlx::query(&format!(
+) -> rusqlite::Result<Option<PayOrder>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM pay_orders WHERE transaction_id = ?"
-    ))
-    .bind(transaction_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
+    ))?
+    .query_row([transaction_id], |r| {
+        Ok(PayOrder {
+            transaction_id: r.get(0)?,
+            mchid: r.get(1)?,
+            out_trade_no: r.get(2)?,
+            appid: r.get(3)?,
+            openid: r.get(4)?,
+            amount: r.get(5)?,
+            description: r.get(6)?,
+            paid_at: r.get(7)?,
+        })
+    })
+    .optional()
 }
 
 pub(super) async fn pay_orders(pool: &SqlitePool, mchid: &str) -> StoreResult<Vec<PayOrder>> {

@@ -30,27 +30,35 @@ pub(super) async fn scope_codes(pool: &SqlitePool, scope: &str) -> StoreResult<V
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
-pub(super) async fn tax_code(
-    pool: &SqlitePool,
+pub(super) fn tax_code(
+    conn: &rusqlite::Connection,
     owner_mchid: &str,
     tax_code: &str,
-) -> StoreResult<Option<TaxCode>> {
-    let row = sqlx::query(
-        "SELECT tax_code, goods_name, goods_id, goods_category, tax_rate, tax_prefer_mark
-         FROM fapiao_tax_codes WHERE scope IN (?, '') AND tax_code = ?
-         ORDER BY scope DESC LIMIT 1",
-    )
-    .bind(owner_mchid)
-    .bind(tax_code)
-    .fetch_optional(pool)
-    .await?;
-    if let Some(row) = row {
-        return Ok(Some(from_row(&row)?));
-    }
-    Ok(shipped_tax_codes()
-        .iter()
-        .find(|c| c.tax_code == tax_code)
-        .cloned())
+) -> rusqlite::Result<Option<TaxCode>> {
+    use rusqlite::OptionalExtension;
+    let stored = conn
+        .prepare_cached(
+            "SELECT tax_code, goods_name, goods_id, goods_category, tax_rate, tax_prefer_mark
+             FROM fapiao_tax_codes WHERE scope IN (?, '') AND tax_code = ?
+             ORDER BY scope DESC LIMIT 1",
+        )?
+        .query_row([owner_mchid, tax_code], |r| {
+            Ok(TaxCode {
+                tax_code: r.get(0)?,
+                goods_name: r.get(1)?,
+                goods_id: r.get(2)?,
+                goods_category: r.get(3)?,
+                tax_rate: r.get(4)?,
+                tax_prefer_mark: r.get(5)?,
+            })
+        })
+        .optional()?;
+    Ok(stored.or_else(|| {
+        shipped_tax_codes()
+            .iter()
+            .find(|c| c.tax_code == tax_code)
+            .cloned()
+    }))
 }
 
 pub(super) async fn tax_codes_page(

@@ -1,6 +1,5 @@
 //! fapiao_dev_configs (development-config) and fapiao_card_templates (card-template).
 
-use super::super::corrupt;
 use crate::domain::fapiao::setup::{DevConfig, FapiaoCardTemplate};
 use crate::store::StoreResult;
 use sqlx::{Row, SqlitePool};
@@ -43,26 +42,27 @@ pub(super) async fn put_dev_config(
     Ok(())
 }
 
-pub(super) async fn card_template(
-    pool: &SqlitePool,
+pub(super) fn card_template(
+    conn: &rusqlite::Connection,
     owner_mchid: &str,
-) -> StoreResult<Option<FapiaoCardTemplate>> {
-    let row = sqlx::query(
+) -> rusqlite::Result<Option<FapiaoCardTemplate>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(
         "SELECT card_appid, card_id, template_json, updated_at FROM fapiao_card_templates WHERE mchid = ?",
-    )
-    .bind(owner_mchid)
-    .fetch_optional(pool)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let json: String = row.try_get("template_json")?;
-    Ok(Some(FapiaoCardTemplate {
-        owner_mchid: owner_mchid.to_owned(),
-        card_appid: row.try_get("card_appid")?,
-        card_id: row.try_get("card_id")?,
-        card_template_information: serde_json::from_str(&json)
-            .map_err(|e| corrupt("template_json", e))?,
-        updated_at: row.try_get("updated_at")?,
-    }))
+    )?
+    .query_row([owner_mchid], |r| {
+        let json: String = r.get(2)?;
+        Ok(FapiaoCardTemplate {
+            owner_mchid: owner_mchid.to_owned(),
+            card_appid: r.get(0)?,
+            card_id: r.get(1)?,
+            card_template_information: serde_json::from_str(&json).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, e.into())
+            })?,
+            updated_at: r.get(3)?,
+        })
+    })
+    .optional()
 }
 
 pub(super) async fn put_card_template(
