@@ -68,8 +68,8 @@ impl Report {
             md,
             "kabao's threads in the measured period (`/proc/PID/task/*/schedstat`, threads \
              of one name added up, those that kept at least 1% of a CPU busy; \
-             `kabao-card-writ` is the group-commit writer, the one thread that applies every \
-             insert, one after another). Of the threads' wall \
+             `kabao-writer` is the group-commit writer, the one thread that applies every \
+             insert, one batch after another). Of the threads' wall \
              time: on a CPU, runnable but waiting for a CPU, and the rest (sleeping: waiting \
              for work, or blocked, e.g. in `fsync`):\n"
         )?;
