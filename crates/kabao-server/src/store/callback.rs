@@ -39,7 +39,9 @@ pub trait CallbackStore: Send + Sync {
     /// Releases every lease: called when kabao starts, so a callback that
     /// was being attempted when the previous process stopped (or was
     /// killed) goes out at once instead of waiting for its lease to end.
-    /// Returns how many were released.
+    /// On PostgreSQL only when no other kabao process is connected to the
+    /// database (another one may hold those leases). Returns how many were
+    /// released.
     async fn release_callback_leases(&self) -> StoreResult<u64>;
     /// When the earliest pending callback is due (milliseconds), if any:
     /// the worker sleeps no longer than that.

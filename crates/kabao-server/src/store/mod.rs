@@ -1,4 +1,4 @@
-//! Persistence behind one trait: SQLite (embedded default) now, PostgreSQL
+//! Persistence behind one trait: SQLite (embedded default) and PostgreSQL
 //! (scale-out) through the same trait. Every method is one transaction; the
 //! store never sees HTTP.
 
@@ -10,11 +10,14 @@ pub mod fapiao_titles;
 pub mod invoice;
 mod migrate;
 pub mod outbox;
+mod postgres;
 pub mod push;
+mod shared;
 mod sqlite;
 pub mod taxi_fleet;
 pub mod taxi_trips;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::domain::tenant::{App, Merchant, MerchantCertificate, PlatformKey, User};
@@ -47,8 +50,8 @@ impl From<sqlx::Error> for StoreError {
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Everything kabao persists. Implemented by [`SqliteStore`] (and, later,
-/// PostgreSQL); shared as `Arc<dyn Store>`.
+/// Everything kabao persists. Implemented by [`SqliteStore`] and
+/// [`PostgresStore`]; shared as `Arc<dyn Store>`.
 #[async_trait]
 pub trait Store:
     invoice::InvoiceStore
@@ -133,9 +136,16 @@ pub trait Store:
 /// `postgres://…`.
 pub async fn open(database_url: &str) -> anyhow::Result<Arc<dyn Store>> {
     if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        anyhow::bail!(
-            "the PostgreSQL store is not available in this build yet; use sqlite://PATH (the default)"
-        );
+        return Ok(Arc::new(PostgresStore::open(database_url).await?));
     }
     Ok(Arc::new(SqliteStore::open(database_url).await?))
+}
+
+/// A stored value that no longer parses: the database was changed outside
+/// kabao. Shared by both backends' row decoders.
+pub(crate) fn corrupt(column: &str, e: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: e.to_string().into(),
+    }
 }

@@ -208,5 +208,5 @@ async fn health_reports_the_store() {
     let app = spawn_app().await;
     let v = app.get_json("/_kabao/health").await;
     assert_eq!(v["status"], "ok");
-    assert_eq!(v["store"], "sqlite");
+    assert_eq!(v["store"], crate::test_db::backend());
 }

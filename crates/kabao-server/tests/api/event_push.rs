@@ -15,8 +15,7 @@ use crate::helpers::*;
 use crate::receiver::{Receiver, Recorded};
 use kabao_protocol::oa::{parse_event_xml, push_signature, OaEvent, PushMessage};
 use kabao_server::domain::ids::Appid;
-use kabao_server::store::push::{NewPush, PushStore};
-use kabao_server::store::SqliteStore;
+use kabao_server::store::push::NewPush;
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -35,8 +34,9 @@ pub fn authorized(order_id: &str) -> OaEvent {
 
 /// Puts an event into the outbox of the kabao whose data folder is `dir`.
 pub async fn emit_in(dir: &std::path::Path, appid: &str, event: OaEvent) -> i64 {
-    let url = format!("sqlite://{}", dir.join("kabao.db").display());
-    let store = SqliteStore::open(&url).await.unwrap();
+    let store = kabao_server::store::open(&crate::helpers::database_url(dir))
+        .await
+        .unwrap();
     store
         .enqueue_push(&NewPush {
             appid: Appid::parse("appid", appid).unwrap(),

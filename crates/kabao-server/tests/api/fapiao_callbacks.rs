@@ -12,7 +12,11 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 /// Starts the fapiao world with `callback_time_scale` set, on `dir`.
-async fn start_scaled(dir: tempfile::TempDir, scale: f64, receiver: Receiver) -> FapiaoWorld {
+pub(crate) async fn start_scaled(
+    dir: tempfile::TempDir,
+    scale: f64,
+    receiver: Receiver,
+) -> FapiaoWorld {
     let mut cfg = config(dir.path());
     cfg.settings.callback_time_scale = scale;
     let world = FapiaoWorld::provision(spawn_with(dir, cfg).await, receiver).await;
@@ -21,7 +25,11 @@ async fn start_scaled(dir: tempfile::TempDir, scale: f64, receiver: Receiver) ->
 }
 
 /// Polls the control API until a callback of `mchid` (the newest such) satisfies `done`.
-async fn wait_for_callback(app: &TestApp, mchid: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn wait_for_callback(
+    app: &TestApp,
+    mchid: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     for _ in 0..200 {
         let (status, list) = app.admin_get(&format!("/callbacks?mchid={mchid}")).await;
         assert_eq!(status, 200, "{list}");
@@ -33,7 +41,8 @@ async fn wait_for_callback(app: &TestApp, mchid: &str, done: impl Fn(&Value) -> 
     panic!("no callback of {mchid} reached the expected state");
 }
 
-fn individual(name: &str) -> Value {
+/// The title of an individual named `name`.
+pub(crate) fn individual(name: &str) -> Value {
     json!({"type": "INDIVIDUAL", "name": name})
 }
 
@@ -258,7 +267,7 @@ async fn a_callback_due_while_kabao_was_down_is_sent_after_it_starts_again() {
 
 /// A server that accepts connections and never answers; each accepted
 /// connection is reported on the channel.
-async fn black_hole() -> (String, tokio::sync::mpsc::UnboundedReceiver<()>) {
+pub(crate) async fn black_hole() -> (String, tokio::sync::mpsc::UnboundedReceiver<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/never", listener.local_addr().unwrap());
     let (accepted, arrivals) = tokio::sync::mpsc::unbounded_channel();

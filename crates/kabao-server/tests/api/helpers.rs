@@ -1,6 +1,8 @@
-//! Starts a real kabao on 127.0.0.1:0 with a fresh SQLite database and talks
-//! HTTP to it; nothing of kabao is mocked.
+//! Starts a real kabao on 127.0.0.1:0 with a fresh database (SQLite, or
+//! PostgreSQL in the `api_postgres` target: see `test_db`) and talks HTTP to
+//! it; nothing of kabao is mocked.
 
+pub use crate::test_db::{database_url, postgres};
 use kabao_protocol::auth::AuthorizationHeader;
 use kabao_protocol::rsa::PrivateKey;
 use kabao_server::{Application, ServeConfig};
@@ -31,10 +33,14 @@ pub struct TestMerchant {
 }
 
 pub fn config(dir: &std::path::Path) -> ServeConfig {
-    let mut config = ServeConfig::new(format!("sqlite://{}", dir.join("kabao.db").display()));
+    let mut config = ServeConfig::new(database_url(dir));
     config.bind = "127.0.0.1:0".parse().unwrap();
     config.admin_token = Some(ADMIN_TOKEN.into());
     config.demo = false;
+    if postgres() {
+        // demo/ and tls/ go to the test's folder (SQLite: beside kabao.db).
+        config.data_dir = Some(dir.to_owned());
+    }
     config
 }
 
@@ -245,6 +251,8 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        // A stopped app gave its folder (and database) back to the test.
+        crate::test_db::drop_database(self.dir.path());
     }
 }
 
@@ -331,7 +339,7 @@ impl KabaoProcess {
     /// stderr to `dir/stderr.log`, and waits until it says it is listening.
     pub async fn start(dir: &std::path::Path, args: &[&str], envs: &[(&str, &str)]) -> Self {
         use tokio::io::AsyncReadExt;
-        let db = format!("sqlite://{}", dir.join("kabao.db").display());
+        let db = database_url(dir);
         let stderr = std::fs::File::create(dir.join("stderr.log")).unwrap();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kabao"))
             .args([
@@ -341,6 +349,8 @@ impl KabaoProcess {
                 "--no-demo",
                 "--database-url",
                 &db,
+                "--data-dir",
+                &dir.display().to_string(),
             ])
             .args(args)
             .envs(envs.iter().copied())

@@ -11,7 +11,7 @@ async fn json_logs_carry_paths_but_never_secrets() {
     let kabao = KabaoProcess::start(dir.path(), &["--log-json"], &[("KABAO_LOG", "debug")]).await;
     let http = reqwest::Client::new();
     // Provisioned through the CLI on the running server's store, then called as an integrator would.
-    let db = format!("sqlite://{}", dir.path().join("kabao.db").display());
+    let db = crate::helpers::database_url(dir.path());
     let secret = "s3cretNeverLogged0123456789abcd";
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kabao"))
         .args([

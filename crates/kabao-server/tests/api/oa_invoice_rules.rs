@@ -355,3 +355,46 @@ async fn setpdf_takes_only_a_pdf_in_a_part_named_pdf() {
         .await;
     assert_eq!(ok["s_media_id"].as_str().unwrap().len(), 16, "{ok}");
 }
+
+#[tokio::test]
+async fn concurrent_inserts_of_one_order_make_one_card() {
+    let world = World::new().await;
+    world.authorised_order("race-1", &world.bob).await;
+    let pdf = world.pdf("race-1").await;
+    let body = world.insert_body("race-1", digital_invoice(&pdf, "24442000000000000090"));
+    let replays = futures_util::future::join_all(
+        (0..8).map(|_| world.call("/card/invoice/insert", &world.platform_token, &body)),
+    )
+    .await;
+    assert_eq!(replays[0]["errcode"], 0, "{}", replays[0]);
+    for answer in &replays {
+        assert_eq!(answer, &replays[0], "every copy gets the one card");
+    }
+
+    world.authorised_order("race-2", &world.bob).await;
+    let pdf = world.pdf("race-2").await;
+    let bodies: Vec<_> = (0..8)
+        .map(|i| {
+            let billing_no = format!("244420000000000001{i:02}");
+            world.insert_body("race-2", digital_invoice(&pdf, &billing_no))
+        })
+        .collect();
+    let answers = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|b| world.call("/card/invoice/insert", &world.platform_token, b)),
+    )
+    .await;
+    let codes: Vec<_> = answers.iter().map(|a| a["errcode"].clone()).collect();
+    assert_eq!(
+        codes.iter().filter(|c| **c == 0).count(),
+        1,
+        "one insert wins: {codes:?}"
+    );
+    assert_eq!(
+        codes.iter().filter(|c| **c == 72018).count(),
+        7,
+        "the others are told the order has a card: {codes:?}"
+    );
+    assert_eq!(world.cards_of(&world.bob).await.len(), 2);
+}

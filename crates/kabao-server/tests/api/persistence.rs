@@ -49,6 +49,9 @@ async fn a_generated_admin_token_is_kept_across_restarts() {
 
 #[tokio::test]
 async fn the_sqlite_store_runs_in_wal_mode() {
+    if postgres() {
+        return; // a property of the SQLite store only
+    }
     let app = spawn_app().await;
     app.app("wxwal000000000001", "merchant").await;
     assert!(
@@ -58,13 +61,19 @@ async fn the_sqlite_store_runs_in_wal_mode() {
 }
 
 #[tokio::test]
-async fn a_postgres_url_is_refused_with_a_clear_message_until_that_store_lands() {
+async fn an_unreachable_postgres_server_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(dir.path());
-    cfg.database_url = "postgres://127.0.0.1/test".into();
+    // Port 1 on loopback: nothing listens there.
+    cfg.database_url = "postgres://kabao:secret@127.0.0.1:1/kabao".into();
     let err = kabao_server::Application::build(cfg)
         .await
         .err()
         .expect("refused");
-    assert!(err.to_string().contains("PostgreSQL"), "{err}");
+    let message = format!("{err:#}");
+    assert!(message.contains("PostgreSQL at 127.0.0.1:1"), "{message}");
+    assert!(
+        !message.contains("secret"),
+        "the password is not shown: {message}"
+    );
 }

@@ -119,7 +119,7 @@ fn kabao(args: &[&str]) -> String {
 #[tokio::test]
 async fn cli_subcommands_provision_the_store_a_server_then_uses() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("kabao.db").display());
+    let db = crate::helpers::database_url(dir.path());
     let app: Value = serde_json::from_str(&kabao(&[
         "app",
         "add",

@@ -53,7 +53,7 @@ async fn kabao_keeps_serving_when_nobody_reads_its_stdout() {
         .local_addr()
         .unwrap()
         .port();
-    let db = format!("sqlite://{}", dir.path().join("kabao.db").display());
+    let db = crate::helpers::database_url(dir.path());
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_kabao"))
         .args([
             "serve",
@@ -61,6 +61,8 @@ async fn kabao_keeps_serving_when_nobody_reads_its_stdout() {
             &format!("127.0.0.1:{port}"),
             "--database-url",
             &db,
+            "--data-dir",
+            &dir.path().display().to_string(),
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

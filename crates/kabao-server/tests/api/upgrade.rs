@@ -37,6 +37,9 @@ const BEFORE_PDF_CONTENT: [(i64, &str, &str); 5] = [
 
 #[tokio::test]
 async fn uploaded_pdfs_survive_the_move_to_their_own_table() {
+    if crate::helpers::postgres() {
+        return; // upgrades an SQLite file made with the old schema
+    }
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("kabao.db").display());
     {

@@ -19,6 +19,9 @@ mod oa_world;
 #[path = "../api/receiver.rs"]
 #[allow(dead_code)]
 mod receiver;
+#[path = "../api/test_db.rs"]
+#[allow(dead_code)]
+mod test_db;
 
 mod authorise;
 mod console;

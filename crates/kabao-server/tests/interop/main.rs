@@ -5,6 +5,9 @@
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[path = "../api/test_db.rs"]
+#[allow(dead_code)]
+mod test_db;
 
 use helpers::*;
 use serde_json::{json, Value};

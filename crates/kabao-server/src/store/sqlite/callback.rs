@@ -1,15 +1,18 @@
 //! [`CallbackStore`](crate::store::callback::CallbackStore) in SQLite.
 
-use super::outbox::{self, attempt_counts, status_of, Outbox, OutboxEntry};
+use super::outbox::{self, Outbox, OutboxEntry};
 use super::SqliteStore;
 use crate::store::callback::{
-    CallbackEvent, CallbackFilter, CallbackRecord, CallbackStore, ClaimedCallback, NewCallback,
+    CallbackFilter, CallbackRecord, CallbackStore, ClaimedCallback, NewCallback,
 };
 use crate::store::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
+use crate::store::shared::outbox_rows::{
+    callback_record_from_row, claimed_callback_from_row, CALLBACK_COLUMNS,
+};
 use crate::store::StoreResult;
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
 /// Adds `callback` to the outbox inside the caller's transaction, due at
 /// once, with a new event id that every retry keeps.
@@ -41,8 +44,7 @@ pub(super) async fn enqueue_callback(
 /// which every end of an attempt releases.
 static V3_CALLBACKS: Outbox = Outbox {
     table: "v3_callbacks",
-    columns: "id, event_id, caller_mchid, event_type, summary, plaintext, create_time, \
-              status, attempts, round_start, next_attempt_at, delivered_at, last_error, duplicate_of",
+    columns: CALLBACK_COLUMNS,
     attempts_table: "v3_callback_attempts",
     entry_column: "callback_id",
     lease_column: "leased_until",
@@ -50,41 +52,11 @@ static V3_CALLBACKS: Outbox = Outbox {
     release: ", leased_until = NULL",
 };
 
-fn event_of(row: &SqliteRow) -> sqlx::Result<CallbackEvent> {
-    Ok(CallbackEvent {
-        event_id: row.try_get("event_id")?,
-        caller_mchid: row.try_get("caller_mchid")?,
-        event_type: row.try_get("event_type")?,
-        summary: row.try_get("summary")?,
-        plaintext: row.try_get("plaintext")?,
-        create_time: row.try_get("create_time")?,
-    })
-}
-
-fn claimed_from_row(row: &SqliteRow) -> sqlx::Result<ClaimedCallback> {
-    let (attempts, round_attempts) = attempt_counts(row)?;
-    Ok(ClaimedCallback {
-        id: row.try_get("id")?,
-        event: event_of(row)?,
-        attempts,
-        round_attempts,
-    })
-}
-
 impl OutboxEntry for CallbackRecord {
     const OUTBOX: &'static Outbox = &V3_CALLBACKS;
 
     fn from_row(row: &SqliteRow, attempts: Vec<Attempt>) -> sqlx::Result<Self> {
-        Ok(CallbackRecord {
-            id: row.try_get("id")?,
-            event: event_of(row)?,
-            status: status_of(row)?,
-            next_attempt_at_ms: row.try_get("next_attempt_at")?,
-            delivered_at: row.try_get("delivered_at")?,
-            last_error: row.try_get("last_error")?,
-            duplicate_of: row.try_get("duplicate_of")?,
-            attempts,
-        })
+        callback_record_from_row(row, attempts)
     }
 }
 
@@ -98,7 +70,8 @@ impl CallbackStore for SqliteStore {
     ) -> StoreResult<Vec<ClaimedCallback>> {
         let pool = &self.pool;
         let (now, until) = (now_ms, lease_until_ms);
-        Ok(outbox::claim_due(pool, &V3_CALLBACKS, now, until, limit, claimed_from_row).await?)
+        let read = |row: &SqliteRow| claimed_callback_from_row(row);
+        Ok(outbox::claim_due(pool, &V3_CALLBACKS, now, until, limit, read).await?)
     }
 
     async fn next_callback_due_ms(&self) -> StoreResult<Option<i64>> {

@@ -20,6 +20,7 @@ mod tenants;
 mod writer;
 
 use super::migrate::SQLITE;
+pub(super) use crate::store::corrupt;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -99,13 +100,5 @@ async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
             tx.commit().await?;
         }
         Ok(())
-    }
-}
-
-/// A stored value that no longer parses: the database was changed outside kabao.
-pub(super) fn corrupt(column: &str, e: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: e.to_string().into(),
     }
 }

@@ -2,8 +2,8 @@
 //! attempts, `no_url`, reading entries with their attempts, redelivery),
 //! parameterised by an [`Outbox`] that names the tables and columns.
 
-use super::corrupt;
 use crate::store::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
+use crate::store::shared::outbox_rows::{attempt_from_row, ATTEMPT_COLUMNS};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -32,20 +32,6 @@ pub(super) trait OutboxEntry: Sized {
     const OUTBOX: &'static Outbox;
     /// The entry from a row of [`Outbox::columns`] and its attempts.
     fn from_row(row: &SqliteRow, attempts: Vec<Attempt>) -> sqlx::Result<Self>;
-}
-
-/// Attempts so far and attempts in the current round, from `attempts` and
-/// `round_start`.
-pub(super) fn attempt_counts(row: &SqliteRow) -> sqlx::Result<(i64, i64)> {
-    let attempts: i64 = row.try_get("attempts")?;
-    let round_start: i64 = row.try_get("round_start")?;
-    Ok((attempts, attempts - round_start))
-}
-
-/// The `status` column.
-pub(super) fn status_of(row: &SqliteRow) -> sqlx::Result<OutboxStatus> {
-    let status: String = row.try_get("status")?;
-    OutboxStatus::parse(&status).ok_or_else(|| corrupt("status", &status))
 }
 
 /// Takes up to `limit` pending entries due at `now` whose lease has ended,
@@ -177,22 +163,11 @@ pub(super) async fn with_attempts<E: OutboxEntry>(
         } = E::OUTBOX;
         let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
         let sql = format!(
-            "SELECT {entry_column}, attempt, started_at_ms, url, request_body, http_status, latency_ms, error, response_body
-             FROM {attempts_table} WHERE {entry_column} IN ({}) ORDER BY {entry_column}, attempt",
+            "SELECT {entry_column}, {ATTEMPT_COLUMNS} FROM {attempts_table} WHERE {entry_column} IN ({}) ORDER BY {entry_column}, attempt",
             ids.join(",")
         );
         for row in sqlx::query(&sql).fetch_all(&mut *conn).await? {
-            let status: Option<i64> = row.try_get("http_status")?;
-            let attempt = Attempt {
-                attempt: row.try_get("attempt")?,
-                started_at_ms: row.try_get("started_at_ms")?,
-                url: row.try_get("url")?,
-                request_body: row.try_get("request_body")?,
-                http_status: status.and_then(|s| u16::try_from(s).ok()),
-                latency_ms: row.try_get("latency_ms")?,
-                error: row.try_get("error")?,
-                response_body: row.try_get("response_body")?,
-            };
+            let attempt = attempt_from_row(&row)?;
             let entry_id: i64 = row.try_get(*entry_column)?;
             attempts.entry(entry_id).or_default().push(attempt);
         }

@@ -1,15 +1,16 @@
 //! The event-push outbox and push configs in SQLite.
 
-use super::outbox::{self, attempt_counts, status_of, Outbox, OutboxEntry};
-use super::{corrupt, SqliteStore};
-use crate::domain::ids::Appid;
+use super::outbox::{self, Outbox, OutboxEntry};
+use super::SqliteStore;
 use crate::store::outbox::{AfterAttempt, Attempt, Redelivery};
 use crate::store::push::{ClaimedPush, NewPush, PushConfig, PushFilter, PushRecord, PushStore};
+use crate::store::shared::outbox_rows::{
+    claimed_push_from_row, push_config_from_row, push_record_from_row, PUSH_COLUMNS,
+};
 use crate::store::StoreResult;
 use async_trait::async_trait;
-use kabao_protocol::oa::OaEvent;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
 /// Adds `push` to the outbox inside the caller's transaction, due at once.
 pub(super) async fn enqueue(conn: &mut SqliteConnection, push: &NewPush) -> sqlx::Result<()> {
@@ -29,29 +30,10 @@ pub(super) async fn enqueue(conn: &mut SqliteConnection, push: &NewPush) -> sqlx
     Ok(())
 }
 
-fn appid_of(row: &SqliteRow) -> Result<Appid, sqlx::Error> {
-    Appid::parse("appid", row.try_get("appid")?).map_err(|e| corrupt("appid", e))
-}
-
-fn event_of(row: &SqliteRow) -> Result<OaEvent, sqlx::Error> {
-    serde_json::from_str(row.try_get("fields")?).map_err(|e| corrupt("fields", e))
-}
-
-fn config_from_row(row: &SqliteRow) -> Result<PushConfig, sqlx::Error> {
-    Ok(PushConfig {
-        appid: appid_of(row)?,
-        url: row.try_get("url")?,
-        token: row.try_get("token")?,
-        original_id: row.try_get("original_id")?,
-        updated_at: row.try_get("updated_at")?,
-    })
-}
-
 /// The event-push outbox: a claim leases a push by moving its due time.
 static EVENT_PUSHES: Outbox = Outbox {
     table: "event_pushes",
-    columns: "id, appid, event, from_openid, fields, created_at, status, attempts, \
-              round_start, next_attempt_at, delivered_at, last_error",
+    columns: PUSH_COLUMNS,
     attempts_table: "event_push_attempts",
     entry_column: "push_id",
     lease_column: "next_attempt_at",
@@ -59,35 +41,11 @@ static EVENT_PUSHES: Outbox = Outbox {
     release: "",
 };
 
-fn claimed_from_row(row: &SqliteRow) -> sqlx::Result<ClaimedPush> {
-    let (attempts, round_attempts) = attempt_counts(row)?;
-    Ok(ClaimedPush {
-        id: row.try_get("id")?,
-        appid: appid_of(row)?,
-        from_openid: row.try_get("from_openid")?,
-        event: event_of(row)?,
-        created_at: row.try_get("created_at")?,
-        attempts,
-        round_attempts,
-    })
-}
-
 impl OutboxEntry for PushRecord {
     const OUTBOX: &'static Outbox = &EVENT_PUSHES;
 
     fn from_row(row: &SqliteRow, attempts: Vec<Attempt>) -> sqlx::Result<Self> {
-        Ok(PushRecord {
-            id: row.try_get("id")?,
-            appid: appid_of(row)?,
-            from_openid: row.try_get("from_openid")?,
-            event: event_of(row)?,
-            created_at: row.try_get("created_at")?,
-            status: status_of(row)?,
-            next_attempt_at: row.try_get("next_attempt_at")?,
-            delivered_at: row.try_get("delivered_at")?,
-            last_error: row.try_get("last_error")?,
-            attempts,
-        })
+        push_record_from_row(row, attempts)
     }
 }
 
@@ -114,7 +72,7 @@ impl PushStore for SqliteStore {
             .bind(appid)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.as_ref().map(config_from_row).transpose()?)
+        Ok(row.as_ref().map(push_config_from_row).transpose()?)
     }
 
     async fn enqueue_push(&self, push: &NewPush) -> StoreResult<i64> {
@@ -140,7 +98,7 @@ impl PushStore for SqliteStore {
             now,
             lease_until,
             limit,
-            claimed_from_row,
+            |row: &SqliteRow| claimed_push_from_row(row),
         )
         .await?)
     }

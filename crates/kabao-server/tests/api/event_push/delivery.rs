@@ -181,3 +181,40 @@ async fn a_push_without_a_config_ends_as_no_url_and_is_not_retried() {
     wait_status(&app, id, "delivered").await;
     check_signed(&receiver.wait_for(1).await[0], &authorized("nowhere"));
 }
+
+#[tokio::test]
+async fn two_kabao_on_one_database_deliver_each_push_once() {
+    let receiver = Receiver::start().await;
+    let first = spawn_app().await;
+    configured(&first, &receiver).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.database_url = database_url(first.dir.path());
+    let second = spawn_with(dir, cfg).await;
+
+    let store = kabao_server::store::open(&database_url(first.dir.path()))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let push = NewPush {
+            appid: Appid::parse("appid", APPID).unwrap(),
+            from_openid: OPENID.into(),
+            event: authorized(&format!("both-{i}")),
+            created_at: now(),
+        };
+        ids.push(store.enqueue_push(&push).await.unwrap());
+    }
+    for id in &ids {
+        let p = wait_status(&second, *id, "delivered").await;
+        assert_eq!(p["attempts"].as_array().unwrap().len(), 1, "{p:#}");
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let seen = receiver.requests();
+    assert_eq!(seen.len(), 40, "each push sent once by one of the two");
+    for i in 0..40 {
+        let body = format!("both-{i}]]>");
+        let sends = seen.iter().filter(|r| r.text().contains(&body)).count();
+        assert_eq!(sends, 1, "push both-{i} was sent {sends} times");
+    }
+}

@@ -2,81 +2,23 @@
 //! `taxi_punches`.
 
 use super::attendance;
-use crate::store::sqlite::{corrupt, SqliteStore};
+use crate::store::shared::taxi_rows::{
+    company_from_row, driver_from_row, taxi_from_row, SELECT_COMPANY, SELECT_DRIVER, SELECT_TAXI,
+};
+use crate::store::sqlite::SqliteStore;
 use crate::store::taxi_fleet::{
     NewTaxiCompany, Taxi, TaxiCompany, TaxiDriver, TaxiFleetStore, TaxiPunch,
 };
 use crate::store::{StoreError, StoreResult};
 use async_trait::async_trait;
 use rand::Rng;
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
 
 /// How many fresh mchids are tried before giving up (each is 1 in 10^9).
 const MCHID_ATTEMPTS: usize = 16;
 
-const SELECT_COMPANY: &str = "SELECT company_mchid, provider_mchid, region_id, company_name,
-        registered_json, created_at
-     FROM taxi_companies";
-
-const SELECT_TAXI: &str = "SELECT t.provider_mchid, t.region_id, t.plate_number, t.company_mchid,
-        c.company_name, t.main_license, t.deputy_license, t.support_invoice, t.taxi_state
-     FROM taxis t JOIN taxi_companies c ON c.company_mchid = t.company_mchid";
-
-const SELECT_DRIVER: &str = "SELECT d.provider_mchid, d.region_id, d.driver_license,
-        d.company_mchid, c.company_name, d.driver_name, d.id_card_number, d.driver_category,
-        d.driver_status, d.photo_json
-     FROM taxi_drivers d JOIN taxi_companies c ON c.company_mchid = d.company_mchid";
-
 /// A candidate company mchid: ten digits, starting with 1 as real ones do.
 fn candidate_mchid() -> String {
     format!("1{:09}", rand::thread_rng().gen_range(0..1_000_000_000u32))
-}
-
-fn company_from_row(row: &SqliteRow) -> Result<TaxiCompany, sqlx::Error> {
-    let registered: String = row.try_get("registered_json")?;
-    Ok(TaxiCompany {
-        company_mchid: row.try_get("company_mchid")?,
-        provider_mchid: row.try_get("provider_mchid")?,
-        region_id: row.try_get("region_id")?,
-        company_name: row.try_get("company_name")?,
-        registration: serde_json::from_str(&registered)
-            .map_err(|e| corrupt("registered_json", e))?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn taxi_from_row(row: &SqliteRow) -> Result<Taxi, sqlx::Error> {
-    Ok(Taxi {
-        provider_mchid: row.try_get("provider_mchid")?,
-        region_id: row.try_get("region_id")?,
-        plate_number: row.try_get("plate_number")?,
-        company_mchid: row.try_get("company_mchid")?,
-        company_name: row.try_get("company_name")?,
-        main_license: row.try_get("main_license")?,
-        deputy_license: row.try_get("deputy_license")?,
-        support_invoice: row.try_get::<i64, _>("support_invoice")? != 0,
-        taxi_state: row.try_get("taxi_state")?,
-    })
-}
-
-fn driver_from_row(row: &SqliteRow) -> Result<TaxiDriver, sqlx::Error> {
-    let photo: Option<String> = row.try_get("photo_json")?;
-    Ok(TaxiDriver {
-        provider_mchid: row.try_get("provider_mchid")?,
-        region_id: row.try_get("region_id")?,
-        driver_license: row.try_get("driver_license")?,
-        company_mchid: row.try_get("company_mchid")?,
-        company_name: row.try_get("company_name")?,
-        driver_name: row.try_get("driver_name")?,
-        id_card_number: row.try_get("id_card_number")?,
-        driver_category: row.try_get("driver_category")?,
-        driver_status: row.try_get("driver_status")?,
-        driver_photo: photo
-            .map(|p| serde_json::from_str(&p))
-            .transpose()
-            .map_err(|e| corrupt("photo_json", e))?,
-    })
 }
 
 fn to_json(value: &impl serde::Serialize) -> Result<String, sqlx::Error> {

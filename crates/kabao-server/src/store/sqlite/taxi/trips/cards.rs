@@ -1,41 +1,11 @@
 //! `taxi_media` and `taxi_cards`: uploaded taxi fapiao files and the cards
 //! made from them, at most one per trip.
 
-use super::rides;
 use crate::domain::taxi::card_package::{CARD_DISCARDED, CARD_INSERTED};
+use crate::store::shared::taxi_rows::{card_from_row, CARD_SELECT};
 use crate::store::taxi_trips::{NewTaxiCard, NewTaxiMedia, TaxiCard, TaxiCardOutcome};
 use crate::store::StoreResult;
-use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
-
-/// A card joined with its ride; ride columns keep their names.
-const CARD_SELECT: &str = "SELECT c.appid AS card_appid, c.openid AS card_openid, c.card_id,
-    c.card_code, c.status, c.provider_mchid AS card_provider, c.company_mchid AS card_company,
-    c.fapiao_media_id, c.fapiao_json, c.request_hash, c.created_at AS card_created_at,
-    c.updated_at AS card_updated_at,
-    r.id AS ride_id, r.provider_mchid, r.company_mchid, r.region_id, r.plate_number,
-    r.driver_license, r.appid, r.openid, r.transaction_id, r.pay_amount, r.pay_time, r.up_time,
-    r.token, r.created_at
-  FROM taxi_cards c JOIN taxi_rides r ON r.id = c.ride_id";
-
-fn card_from_row(row: &SqliteRow) -> Result<TaxiCard, sqlx::Error> {
-    let fapiao: String = row.try_get("fapiao_json")?;
-    Ok(TaxiCard {
-        appid: row.try_get("card_appid")?,
-        openid: row.try_get("card_openid")?,
-        card_id: row.try_get("card_id")?,
-        card_code: row.try_get("card_code")?,
-        status: row.try_get("status")?,
-        provider_mchid: row.try_get("card_provider")?,
-        company_mchid: row.try_get("card_company")?,
-        fapiao_media_id: row.try_get("fapiao_media_id")?,
-        fapiao_card_information: serde_json::from_str(&fapiao)
-            .map_err(|e| crate::store::sqlite::corrupt("fapiao_json", e))?,
-        ride: rides::from_row(row)?,
-        created_at: row.try_get("card_created_at")?,
-        updated_at: row.try_get("card_updated_at")?,
-    })
-}
 
 /// Keeps an uploaded file, unbound.
 pub(super) async fn put_media(pool: &SqlitePool, media: &NewTaxiMedia) -> StoreResult<()> {

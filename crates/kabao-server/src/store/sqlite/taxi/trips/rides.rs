@@ -1,35 +1,14 @@
 //! `taxi_rides`: passengers' payments in taxis; those with a driver and a
 //! token are trip orders.
 
+pub(super) use crate::store::shared::taxi_rows::{
+    ride_from_row as from_row, RIDE_COLUMNS as COLUMNS,
+};
 use crate::store::taxi_trips::{NewRide, Ride, TripOrderQuery};
 use crate::store::StoreResult;
 use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::sqlite::SqliteArguments;
 use sqlx::{Row, Sqlite, SqlitePool};
-
-/// The columns [`from_row`] reads, for queries on `taxi_rides` alone.
-pub(super) const COLUMNS: &str = "id, provider_mchid, company_mchid, region_id, plate_number,
-    driver_license, appid, openid, transaction_id, pay_amount, pay_time, up_time, token, created_at";
-
-/// A ride from a row holding [`COLUMNS`] (`id` may be aliased `ride_id`).
-pub(super) fn from_row(row: &SqliteRow) -> Result<Ride, sqlx::Error> {
-    Ok(Ride {
-        ride_id: row.try_get("ride_id").or_else(|_| row.try_get("id"))?,
-        provider_mchid: row.try_get("provider_mchid")?,
-        company_mchid: row.try_get("company_mchid")?,
-        region_id: row.try_get("region_id")?,
-        plate_number: row.try_get("plate_number")?,
-        driver_license: row.try_get("driver_license")?,
-        appid: row.try_get("appid")?,
-        openid: row.try_get("openid")?,
-        transaction_id: row.try_get("transaction_id")?,
-        pay_amount: row.try_get("pay_amount")?,
-        pay_time: row.try_get("pay_time")?,
-        up_time: row.try_get("up_time")?,
-        token: row.try_get("token")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
 
 /// Inserts a ride; returns it with its id.
 pub(super) async fn add_ride(pool: &SqlitePool, ride: &NewRide) -> StoreResult<Ride> {

@@ -1,0 +1,106 @@
+//! Which store a test server runs on, and its database. The `api` target
+//! runs every test on SQLite in the test's folder; the `api_postgres` target
+//! runs the same tests on PostgreSQL, each test server on a fresh database
+//! (`kabao_t_<random>`) made on the server at `KABAO_TEST_DATABASE_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/test`) and dropped with the
+//! test app. `KABAO_TEST_POSTGRES=skip` passes the PostgreSQL variants
+//! without running them when that server cannot be reached.
+
+use std::path::Path;
+
+/// Where the PostgreSQL variants make their databases by default.
+const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// The file in a test's folder naming its PostgreSQL database, so a restart
+/// on the same folder finds the same data.
+const RECORD: &str = "postgres-url";
+
+/// True in the `api_postgres` test target.
+pub fn postgres() -> bool {
+    env!("CARGO_CRATE_NAME") == "api_postgres"
+}
+
+/// The store name the health endpoint reports for this target.
+pub fn backend() -> &'static str {
+    if postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+/// The database URL of the store kept in `dir`: `dir/kabao.db`, or the
+/// PostgreSQL database recorded there (made on first use).
+pub fn database_url(dir: &Path) -> String {
+    if !postgres() {
+        return format!("sqlite://{}", dir.join("kabao.db").display());
+    }
+    let record = dir.join(RECORD);
+    if let Ok(url) = std::fs::read_to_string(&record) {
+        return url;
+    }
+    let name = format!("kabao_t_{}", crate::helpers::nonce().to_lowercase());
+    if let Err(e) = admin(format!("CREATE DATABASE {name}")) {
+        let server = server_url();
+        if std::env::var("KABAO_TEST_POSTGRES").as_deref() == Ok("skip") {
+            eprintln!(
+                "skipped: PostgreSQL at {server} is unreachable ({e}) and KABAO_TEST_POSTGRES=skip"
+            );
+            std::process::exit(0);
+        }
+        panic!(
+            "the PostgreSQL variant of this test needs a PostgreSQL server at {server} \
+             (set KABAO_TEST_DATABASE_URL, or KABAO_TEST_POSTGRES=skip to skip): {e}"
+        );
+    }
+    let mut url = reqwest::Url::parse(&server_url()).expect("KABAO_TEST_DATABASE_URL parses");
+    url.set_path(&format!("/{name}"));
+    let url = url.to_string();
+    std::fs::write(&record, &url).unwrap();
+    url
+}
+
+/// Drops the PostgreSQL database recorded in `dir`, if any (best effort:
+/// a leftover database only costs disk space).
+pub fn drop_database(dir: &Path) {
+    let Ok(url) = std::fs::read_to_string(dir.join(RECORD)) else {
+        return;
+    };
+    if let Some(name) = url.rsplit('/').next().and_then(|n| n.split('?').next()) {
+        if let Err(e) = admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")) {
+            eprintln!("could not drop test database {name}: {e}");
+        }
+        let _ = std::fs::remove_file(dir.join(RECORD));
+    }
+}
+
+fn server_url() -> String {
+    std::env::var("KABAO_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_SERVER.into())
+}
+
+/// Runs one statement on the server database, from synchronous code (its
+/// own thread and runtime, so it also works inside a test's runtime).
+fn admin(sql: String) -> Result<(), String> {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async {
+            use sqlx::Connection;
+            let connect = sqlx::PgConnection::connect(&server_url());
+            let mut conn = tokio::time::timeout(std::time::Duration::from_secs(10), connect)
+                .await
+                .map_err(|_| "connection timed out".to_owned())?
+                .map_err(|e| e.to_string())?;
+            sqlx::raw_sql(&sql)
+                .execute(&mut conn)
+                .await
+                .map_err(|e| e.to_string())?;
+            let _ = conn.close().await;
+            Ok(())
+        })
+    })
+    .join()
+    .map_err(|_| "the database thread panicked".to_owned())?
+}
