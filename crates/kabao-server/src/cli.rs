@@ -55,6 +55,24 @@ enum Command {
     },
     /// Print an APIv3 Authorization header for a request (for curl).
     Sign(SignArgs),
+    /// Create the store if needed and apply pending migrations, then exit.
+    Migrate(DatabaseArg),
+    /// Write the whole store to a file (JSON lines), e.g. to move to PostgreSQL.
+    Export {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The file to write (`-` for standard output).
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+    },
+    /// Load a file written by `kabao export` into a new, empty store.
+    Import {
+        #[command(flatten)]
+        db: DatabaseArg,
+        /// The file to read (`-` for standard input).
+        #[arg(long = "in", default_value = "-")]
+        input: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -442,6 +460,39 @@ pub async fn run() -> anyhow::Result<()> {
             println!("CA certificate (trust this): {}", files.ca_cert.display());
             println!("server certificate: {}", files.server_cert.display());
             println!("hosts: {}", tls::HOSTS.join(", "));
+            Ok(())
+        }
+        Command::Migrate(db) => {
+            let store = store::open(&db.database_url).await?;
+            println!("{} store at the current schema", store.backend());
+            Ok(())
+        }
+        Command::Export { db, out } => {
+            let summary = if out.as_os_str() == "-" {
+                store::transfer::export(&db.database_url, &mut std::io::stdout().lock()).await?
+            } else {
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+                store::transfer::export(&db.database_url, &mut file).await?
+            };
+            eprintln!(
+                "exported {} rows from {} tables",
+                summary.total(),
+                summary.rows.len()
+            );
+            Ok(())
+        }
+        Command::Import { db, input } => {
+            let summary = if input.as_os_str() == "-" {
+                store::transfer::import(&db.database_url, &mut std::io::stdin().lock()).await?
+            } else {
+                let mut file = std::io::BufReader::new(std::fs::File::open(&input)?);
+                store::transfer::import(&db.database_url, &mut file).await?
+            };
+            eprintln!(
+                "imported {} rows into {} tables",
+                summary.total(),
+                summary.rows.len()
+            );
             Ok(())
         }
         Command::Sign(a) => {

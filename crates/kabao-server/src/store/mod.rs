@@ -16,6 +16,7 @@ mod shared;
 mod sqlite;
 pub mod taxi_fleet;
 pub mod taxi_trips;
+pub mod transfer;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

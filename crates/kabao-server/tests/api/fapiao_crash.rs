@@ -18,17 +18,17 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The platform keys as `verify_response` takes them.
-type PlatformKeys = Vec<(Option<String>, Option<String>, PublicKey)>;
+pub(crate) type PlatformKeys = Vec<(Option<String>, Option<String>, PublicKey)>;
 
 /// The `kabao` process, SIGKILLed when dropped so a failing test leaves none behind.
-struct Kabao {
+pub(crate) struct Kabao {
     process: KabaoProcess,
     http: reqwest::Client,
 }
 
 impl Kabao {
     /// Starts `kabao serve` on the store in `dir` with callback gaps × 0.01.
-    async fn start(dir: &Path) -> Self {
+    pub(crate) async fn start(dir: &Path) -> Self {
         let args = ["--admin-token", ADMIN_TOKEN, "--callback-time-scale=0.01"];
         Self {
             process: KabaoProcess::start(dir, &args, &[]).await,
@@ -37,13 +37,20 @@ impl Kabao {
     }
 
     /// SIGKILL, and waits for the exit.
-    async fn kill(mut self) {
+    pub(crate) async fn kill(mut self) {
         self.process.child.kill().await.expect("kabao is SIGKILLed");
     }
 
     /// Sends `body` to `path` with an `Authorization` header; the answer
     /// must have status `want`; returns its JSON body (Null when none).
-    async fn send(&self, method: &str, path: &str, auth: String, body: String, want: u16) -> Value {
+    pub(crate) async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        auth: String,
+        body: String,
+        want: u16,
+    ) -> Value {
         let url = format!("{}{path}", self.process.base_url);
         let r = self
             .http
@@ -60,8 +67,31 @@ impl Kabao {
         answer
     }
 
+    /// The address it serves.
+    pub(crate) fn base_url(&self) -> &str {
+        &self.process.base_url
+    }
+
+    /// A control-API GET answered with any status: (status, JSON body).
+    pub(crate) async fn get_status(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!("{}/_kabao/api{path}", self.process.base_url))
+            .header("Authorization", format!("Bearer {ADMIN_TOKEN}"))
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
     /// A control-API call that must answer `want`.
-    async fn admin(&self, method: &str, path: &str, body: Option<Value>, want: u16) -> Value {
+    pub(crate) async fn admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        want: u16,
+    ) -> Value {
         let (path, body) = (format!("/_kabao/api{path}"), body.map(|b| b.to_string()));
         let auth = format!("Bearer {ADMIN_TOKEN}");
         self.send(method, &path, auth, body.unwrap_or_default(), want)
@@ -69,17 +99,17 @@ impl Kabao {
     }
 
     /// A control-API POST that must answer `want`.
-    async fn post(&self, path: &str, body: Value, want: u16) -> Value {
+    pub(crate) async fn post(&self, path: &str, body: Value, want: u16) -> Value {
         self.admin("POST", path, Some(body), want).await
     }
 
     /// A control-API GET that must answer 200.
-    async fn get(&self, path: &str) -> Value {
+    pub(crate) async fn get(&self, path: &str) -> Value {
         self.admin("GET", path, None, 200).await
     }
 
     /// Polls a control-API GET (at most 10 s) until `done` holds; returns it.
-    async fn until(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    pub(crate) async fn until(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
         for _ in 0..200 {
             let body = self.get(path).await;
             if done(&body) {
@@ -92,7 +122,12 @@ impl Kabao {
 
     /// Provisions a merchant (`kind`) with a generated API certificate and
     /// callbacks to the receiver's `/{kind}`.
-    async fn merchant(&self, mchid: &str, kind: &str, receiver: &Receiver) -> TestMerchant {
+    pub(crate) async fn merchant(
+        &self,
+        mchid: &str,
+        kind: &str,
+        receiver: &Receiver,
+    ) -> TestMerchant {
         let spec = json!({"mchid": mchid, "kind": kind, "generate_certificate": true,
                           "callback_url": receiver.url(&format!("/{kind}"))});
         let body = self.post("/merchants", spec, 201).await;
@@ -107,7 +142,13 @@ impl Kabao {
 
     /// An APIv3 call signed by merchant `m` as an SDK signs it (a POST of
     /// `body`, or a GET without), which must answer `want`.
-    async fn call(&self, m: &TestMerchant, path: &str, body: Option<Value>, want: u16) -> Value {
+    pub(crate) async fn call(
+        &self,
+        m: &TestMerchant,
+        path: &str,
+        body: Option<Value>,
+        want: u16,
+    ) -> Value {
         let method = if body.is_some() { "POST" } else { "GET" };
         let text = body.map(|b| b.to_string()).unwrap_or_default();
         let (t, n, b) = (now(), nonce(), text.as_bytes());
@@ -117,7 +158,7 @@ impl Kabao {
     }
 
     /// A paid order of the direct merchant (control API); its transaction_id.
-    async fn paid_order(&self) -> String {
+    pub(crate) async fn paid_order(&self) -> String {
         let order =
             json!({"mchid": DIRECT, "appid": CARD_APPID, "openid": PAYER, "amount": 11_300});
         let body = self.post("/fapiao/pay-orders", order, 201).await;
@@ -126,7 +167,13 @@ impl Kabao {
 
     /// Polls until fapiao "F" of `owner`'s application is in `status` with
     /// its card in `card`; returns the fapiao.
-    async fn reaches(&self, owner: &str, apply_id: &str, status: &str, card: &str) -> Value {
+    pub(crate) async fn reaches(
+        &self,
+        owner: &str,
+        apply_id: &str,
+        status: &str,
+        card: &str,
+    ) -> Value {
         let path = format!("/fapiao/applications/{owner}/{apply_id}");
         let app = self
             .until(&path, |a| {
@@ -138,7 +185,7 @@ impl Kabao {
     }
 
     /// The platform public keys the control API publishes.
-    async fn platform_keys(&self) -> PlatformKeys {
+    pub(crate) async fn platform_keys(&self) -> PlatformKeys {
         let keys = self.get("/platform-keys").await;
         let text = |k: &Value, f: &str| k[f].as_str().map(str::to_owned);
         let pem = |k: &Value| PublicKey::from_pem(k["public_key_pem"].as_str().unwrap()).unwrap();
@@ -151,7 +198,11 @@ impl Kabao {
 /// One callback the receiver got: its event id and event, after checking
 /// the platform signature and decrypting it with the APIv3 key of the
 /// merchant its path belongs to (named in the resource's `mchid`).
-fn open(request: &Recorded, keys: &PlatformKeys, merchants: &[TestMerchant]) -> (String, Event) {
+pub(crate) fn open(
+    request: &Recorded,
+    keys: &PlatformKeys,
+    merchants: &[TestMerchant],
+) -> (String, Event) {
     verify_response(&request.headers, &request.body, keys);
     let merchant = match request.path() {
         "/direct" => &merchants[0],
@@ -170,7 +221,7 @@ fn open(request: &Recorded, keys: &PlatformKeys, merchants: &[TestMerchant]) -> 
 }
 
 /// `(event_type, fapiao_apply_id)`: one callback that is due.
-type Event = (String, String);
+pub(crate) type Event = (String, String);
 
 /// The `FAPIAO.{type}` events of application `id`.
 fn events(id: &str, types: &[&str]) -> Vec<Event> {
@@ -198,7 +249,7 @@ fn events_of(list: &Value) -> Vec<Event> {
 
 /// Provisions the direct merchant, the provider with its sub-merchant (their
 /// callbacks to `receiver`), card templates, and the title user.
-async fn provision(kabao: &Kabao, receiver: &Receiver) -> [TestMerchant; 2] {
+pub(crate) async fn provision(kabao: &Kabao, receiver: &Receiver) -> [TestMerchant; 2] {
     let direct = kabao.merchant(DIRECT, "direct", receiver).await;
     let provider = kabao.merchant(PROVIDER, "service_provider", receiver).await;
     let sub = json!({"mchid": SUB, "kind": "sub_merchant", "parent_mchid": PROVIDER});

@@ -35,6 +35,12 @@ pub fn database_url(dir: &Path) -> String {
     if !postgres() {
         return format!("sqlite://{}", dir.join("kabao.db").display());
     }
+    postgres_database(dir)
+}
+
+/// The PostgreSQL database recorded in `dir` (made on first use), whichever
+/// store this target runs on: for tests that move data between the two.
+pub fn postgres_database(dir: &Path) -> String {
     let record = dir.join(RECORD);
     if let Ok(url) = std::fs::read_to_string(&record) {
         return url;
