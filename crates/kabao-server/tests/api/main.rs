@@ -30,6 +30,7 @@ pub(crate) mod page_forms;
 pub(crate) mod pay_certificates;
 pub(crate) mod pay_signature;
 pub(crate) mod persistence;
+pub(crate) mod postgres_outage;
 pub(crate) mod provisioning;
 pub(crate) mod receiver;
 pub(crate) mod shutdown;

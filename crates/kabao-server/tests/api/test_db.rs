@@ -86,7 +86,7 @@ fn server_url() -> String {
 
 /// Runs one statement on the server database, from synchronous code (its
 /// own thread and runtime, so it also works inside a test's runtime).
-fn admin(sql: String) -> Result<(), String> {
+pub fn admin(sql: String) -> Result<(), String> {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
