@@ -10,6 +10,7 @@ use super::corrupt;
 use crate::domain::fapiao::face::ApplicationKind;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::domain::fapiao::JobAction;
+use crate::store::shared::fapiao_plan::{outcome_applies, plan};
 use sqlx::SqliteConnection;
 
 /// Which step of which fapiao, and when the caller asked for it.
@@ -173,32 +174,4 @@ async fn application_kind(
         .fetch_optional(conn)
         .await?;
     Ok(kind.as_deref().and_then(ApplicationKind::parse))
-}
-
-/// Issue and reverse steps follow the outcome; so does inserting a
-/// self-issued fapiao (its only step). Card steps after an issue or a
-/// reversal run at once.
-fn outcome_applies(kind: Option<ApplicationKind>, action: JobAction) -> bool {
-    match action {
-        JobAction::Issue | JobAction::Reverse => true,
-        JobAction::InsertCard => kind == Some(ApplicationKind::SelfIssued),
-        JobAction::DiscardCard => false,
-    }
-}
-
-/// When the step is due and the error it fails with: only 数电 issue and
-/// reverse steps can fail.
-fn plan(
-    outcome: &Outcome,
-    kind: Option<ApplicationKind>,
-    action: JobAction,
-    now: i64,
-) -> (Option<i64>, Option<(String, String)>) {
-    let (due_at, fail) = outcome.plan(now);
-    let can_fail = kind.is_some_and(ApplicationKind::is_digital)
-        && matches!(action, JobAction::Issue | JobAction::Reverse);
-    let fail = fail
-        .filter(|_| can_fail)
-        .map(|(code, message)| (code.to_owned(), message.to_owned()));
-    (due_at, fail)
 }

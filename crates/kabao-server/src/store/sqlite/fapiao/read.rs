@@ -1,11 +1,9 @@
 //! Reading applications, their fapiao, pending steps and users' cards.
 
 use crate::domain::fapiao::face::ApplicationKind;
-use crate::domain::fapiao::{CardStatus, FapiaoStatus, JobAction};
-use crate::store::fapiao::{FapiaoCard, PendingJob, StoredApplication, StoredFapiao};
-use crate::store::sqlite::corrupt;
-use serde::de::DeserializeOwned;
-use sqlx::sqlite::SqliteRow;
+use crate::domain::fapiao::JobAction;
+use crate::store::fapiao::{FapiaoCard, PendingJob, StoredApplication};
+pub(super) use crate::store::shared::fapiao_rows::{fapiao_from_row, json_column};
 use sqlx::{Row, SqliteConnection};
 
 /// The columns [`fapiao_from_row`] reads.
@@ -50,28 +48,6 @@ pub(super) async fn application(
         created_at: row.try_get("created_at")?,
         fapiaos,
     }))
-}
-
-/// One fapiao from a row of [`FAPIAO_COLUMNS`].
-pub(super) fn fapiao_from_row(row: &SqliteRow) -> sqlx::Result<StoredFapiao> {
-    let status: String = row.try_get("status")?;
-    let card_status: Option<String> = row.try_get("card_status")?;
-    Ok(StoredFapiao {
-        fapiao_id: row.try_get("fapiao_id")?,
-        status: FapiaoStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        card_status: card_status.as_deref().and_then(CardStatus::parse),
-        total_amount: row.try_get("total_amount")?,
-        tax_amount: row.try_get("tax_amount")?,
-        amount: row.try_get("amount")?,
-        face: json_column(row, "fapiao_json")?,
-        blue: optional_json_column(row, "blue_json")?,
-        red: optional_json_column(row, "red_json")?,
-        card: optional_json_column(row, "card_json")?,
-        error_code: row.try_get("error_code")?,
-        error_message: row.try_get("error_message")?,
-        reverse_reason: row.try_get("reverse_reason")?,
-        updated_at: row.try_get("updated_at")?,
-    })
 }
 
 /// The steps of one application not run yet, in the order they will run.
@@ -127,19 +103,4 @@ pub(super) async fn cards_of(
             })
         })
         .collect()
-}
-
-/// A JSON column parsed as `T`.
-pub(super) fn json_column<T: DeserializeOwned>(row: &SqliteRow, column: &str) -> sqlx::Result<T> {
-    let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| corrupt(column, e))
-}
-
-fn optional_json_column<T: DeserializeOwned>(
-    row: &SqliteRow,
-    column: &str,
-) -> sqlx::Result<Option<T>> {
-    let text: Option<String> = row.try_get(column)?;
-    text.map(|t| serde_json::from_str(&t).map_err(|e| corrupt(column, e)))
-        .transpose()
 }

@@ -1,35 +1,14 @@
 //! fapiao_invites: partner onboarding invitations.
 
-use super::super::corrupt;
 use super::merchants::authorize_provider;
 use crate::domain::fapiao::setup::{invite_failure, FapiaoInvite, InviteStatus};
 use crate::store::fapiao_setup::{InviteAnswer, InviteQuery, NewInvite};
+use crate::store::shared::fapiao_rows::invite_from_row;
 use crate::store::{StoreError, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 const COLUMNS: &str = "id, provider_mchid, invite_code, link_key, request_json, sub_mchid, status,
     ep_name, tax_id, failed_code, failed_reason, created_at, operate_time";
-
-fn from_row(row: &SqliteRow) -> Result<FapiaoInvite, sqlx::Error> {
-    let request: String = row.try_get("request_json")?;
-    let status: String = row.try_get("status")?;
-    Ok(FapiaoInvite {
-        id: row.try_get("id")?,
-        provider_mchid: row.try_get("provider_mchid")?,
-        invite_code: row.try_get("invite_code")?,
-        link_key: row.try_get("link_key")?,
-        request: serde_json::from_str(&request).map_err(|e| corrupt("request_json", e))?,
-        sub_mchid: row.try_get("sub_mchid")?,
-        status: InviteStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        ep_name: row.try_get("ep_name")?,
-        tax_id: row.try_get("tax_id")?,
-        failed_code: row.try_get("failed_code")?,
-        failed_reason: row.try_get("failed_reason")?,
-        created_at: row.try_get("created_at")?,
-        operate_time: row.try_get("operate_time")?,
-    })
-}
 
 async fn by_key(conn: &mut SqliteConnection, link_key: &str) -> StoreResult<Option<FapiaoInvite>> {
     let row = sqlx::query(&format!(
@@ -38,7 +17,7 @@ async fn by_key(conn: &mut SqliteConnection, link_key: &str) -> StoreResult<Opti
     .bind(link_key)
     .fetch_optional(conn)
     .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
+    Ok(row.as_ref().map(invite_from_row).transpose()?)
 }
 
 pub(super) async fn create_invite(
@@ -158,5 +137,8 @@ pub(super) async fn invites_page(
     .bind(query.offset)
     .fetch_all(pool)
     .await?;
-    Ok((total, rows.iter().map(from_row).collect::<Result<_, _>>()?))
+    Ok((
+        total,
+        rows.iter().map(invite_from_row).collect::<Result<_, _>>()?,
+    ))
 }

@@ -1,25 +1,12 @@
 //! pay_orders: paid WeChat Pay orders made through the control API.
 
 use crate::domain::fapiao::setup::PayOrder;
+use crate::store::shared::fapiao_rows::pay_order_from_row;
 use crate::store::StoreResult;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 
 const COLUMNS: &str =
     "transaction_id, mchid, out_trade_no, appid, openid, amount, description, paid_at";
-
-fn from_row(row: &SqliteRow) -> Result<PayOrder, sqlx::Error> {
-    Ok(PayOrder {
-        transaction_id: row.try_get("transaction_id")?,
-        mchid: row.try_get("mchid")?,
-        out_trade_no: row.try_get("out_trade_no")?,
-        appid: row.try_get("appid")?,
-        openid: row.try_get("openid")?,
-        amount: row.try_get("amount")?,
-        description: row.try_get("description")?,
-        paid_at: row.try_get("paid_at")?,
-    })
-}
 
 pub(super) async fn create_pay_order(pool: &SqlitePool, order: &PayOrder) -> StoreResult<()> {
     sqlx::query(&format!(
@@ -68,5 +55,8 @@ pub(super) async fn pay_orders(pool: &SqlitePool, mchid: &str) -> StoreResult<Ve
     .bind(mchid)
     .fetch_all(pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    Ok(rows
+        .iter()
+        .map(pay_order_from_row)
+        .collect::<Result<_, _>>()?)
 }

@@ -2,21 +2,10 @@
 //! merged with each owner's additions.
 
 use crate::domain::fapiao::setup::{shipped_tax_codes, TaxCode};
+use crate::store::shared::fapiao_rows::tax_code_from_row;
 use crate::store::StoreResult;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 use std::collections::BTreeMap;
-
-fn from_row(row: &SqliteRow) -> Result<TaxCode, sqlx::Error> {
-    Ok(TaxCode {
-        tax_code: row.try_get("tax_code")?,
-        goods_name: row.try_get("goods_name")?,
-        goods_category: row.try_get("goods_category")?,
-        goods_id: row.try_get("goods_id")?,
-        tax_rate: row.try_get("tax_rate")?,
-        tax_prefer_mark: row.try_get("tax_prefer_mark")?,
-    })
-}
 
 /// The rows stored under `scope` ('' or an owner mchid), by tax code.
 pub(super) async fn scope_codes(pool: &SqlitePool, scope: &str) -> StoreResult<Vec<TaxCode>> {
@@ -27,7 +16,10 @@ pub(super) async fn scope_codes(pool: &SqlitePool, scope: &str) -> StoreResult<V
     .bind(scope)
     .fetch_all(pool)
     .await?;
-    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    Ok(rows
+        .iter()
+        .map(tax_code_from_row)
+        .collect::<Result<_, _>>()?)
 }
 
 pub(super) fn tax_code(
