@@ -110,7 +110,7 @@ pub struct Args {
     pub fapiao_warmup_applications: usize,
     /// Merchants the held-outcome load is spread over, in turn (kabao allows
     /// each merchant 100 issuing calls per second).
-    #[arg(long, default_value_t = 24)]
+    #[arg(long, default_value_t = 48)]
     pub fapiao_merchants: usize,
     /// Issuing calls per merchant per second the bench never exceeds (it
     /// waits for the next second instead), under kabao's limit of 100.
