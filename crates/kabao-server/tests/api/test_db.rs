@@ -45,7 +45,12 @@ pub fn postgres_database(dir: &Path) -> String {
     if let Ok(url) = std::fs::read_to_string(&record) {
         return url;
     }
-    let name = format!("kabao_t_{}", crate::helpers::nonce().to_lowercase());
+    drop_stale_databases();
+    let name = format!(
+        "kabao_t_{}_{}",
+        crate::helpers::now(),
+        crate::helpers::nonce().to_lowercase()
+    );
     if let Err(e) = admin(format!("CREATE DATABASE {name}")) {
         let server = server_url();
         if std::env::var("KABAO_TEST_POSTGRES").as_deref() == Ok("skip") {
@@ -84,9 +89,42 @@ fn server_url() -> String {
     std::env::var("KABAO_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_SERVER.into())
 }
 
+/// Test databases older than this are dropped when the next one is made.
+const STALE_AFTER_SECS: i64 = 3600;
+
+/// Drops the test databases (named `kabao_t_<unix seconds>_…`) made more
+/// than an hour ago: those of tests that stopped without dropping theirs
+/// (killed runs, or servers a test restarts on the same folder). Best
+/// effort, like [`drop_database`].
+fn drop_stale_databases() {
+    let Ok(names) = admin_names(
+        "SELECT datname::TEXT FROM pg_database WHERE datname ~ '^kabao_t_[0-9]+_'".into(),
+    ) else {
+        return;
+    };
+    let now = crate::helpers::now();
+    for name in names {
+        let made: Option<i64> = name.split('_').nth(2).and_then(|s| s.parse().ok());
+        if made.is_some_and(|made| now - made > STALE_AFTER_SECS) {
+            let _ = admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
 /// Runs one statement on the server database, from synchronous code (its
 /// own thread and runtime, so it also works inside a test's runtime).
 pub fn admin(sql: String) -> Result<(), String> {
+    on_server(sql, false).map(|_| ())
+}
+
+/// The first column of every row a query on the server database returns.
+fn admin_names(sql: String) -> Result<Vec<String>, String> {
+    on_server(sql, true)
+}
+
+/// Runs `sql` on a new connection to the server database; with `rows`,
+/// returns the first column of each row.
+fn on_server(sql: String, rows: bool) -> Result<Vec<String>, String> {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -99,12 +137,16 @@ pub fn admin(sql: String) -> Result<(), String> {
                 .await
                 .map_err(|_| "connection timed out".to_owned())?
                 .map_err(|e| e.to_string())?;
-            sqlx::raw_sql(&sql)
-                .execute(&mut conn)
-                .await
-                .map_err(|e| e.to_string())?;
+            let done = if rows {
+                sqlx::query_scalar(&sql).fetch_all(&mut conn).await
+            } else {
+                sqlx::raw_sql(&sql)
+                    .execute(&mut conn)
+                    .await
+                    .map(|_| Vec::new())
+            };
             let _ = conn.close().await;
-            Ok(())
+            done.map_err(|e| e.to_string())
         })
     })
     .join()
