@@ -18,8 +18,10 @@ async fn a_callback_claimed_by_one_kabao_is_claimed_by_another_only_when_the_lea
     receiver.reply_next(&[500]);
     let world = start_scaled(tempfile::tempdir().unwrap(), 1.0, receiver).await;
     fill_title(&world, &world.direct, "CB-LEASE", "", &individual("冯十三")).await;
+    // The failed attempt is listed and the callback row rescheduled (the
+    // list reads the two apart, so wait for both).
     let pending = wait_for_callback(&world.app, DIRECT, |c| {
-        c["attempts"].as_array().is_some_and(|a| a.len() == 1)
+        c["attempts"].as_array().is_some_and(|a| a.len() == 1) && c["last_error"].is_string()
     })
     .await;
     let due = pending["next_attempt_at_ms"].as_i64().unwrap();
