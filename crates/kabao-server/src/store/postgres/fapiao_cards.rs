@@ -168,7 +168,7 @@ async fn media_issue(
 ) -> sqlx::Result<Option<String>> {
     let row = sqlx::query(
         "SELECT expires_at, bound_to FROM fapiao_media
-         WHERE fapiao_media_id = $1 AND owner_mchid = $2",
+         WHERE fapiao_media_id = $1 AND owner_mchid = $2 FOR UPDATE",
     )
     .bind(fapiao_media_id)
     .bind(&app.owner_mchid)

@@ -91,3 +91,13 @@ async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Holds, until the transaction ends, the advisory lock of one name:
+/// writers that check, then insert a row that may not exist yet, queue on it.
+pub(super) async fn lock_name(conn: &mut sqlx::PgConnection, name: &str) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

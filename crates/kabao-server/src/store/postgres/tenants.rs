@@ -284,6 +284,13 @@ impl Store for PostgresStore {
 
     async fn save_token(&self, t: &AccessToken, retire_others_by: Option<i64>) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
+        // Two processes refreshing one app's token queue here, so the second
+        // retires the first's token instead of both staying live.
+        super::lock_name(
+            &mut tx,
+            &format!("access_tokens/{}/{}", t.appid, t.kind.as_str()),
+        )
+        .await?;
         if let Some(by) = retire_others_by {
             sqlx::query("UPDATE access_tokens SET expires_at = $1 WHERE appid = $2 AND kind = $3 AND expires_at > $4")
                 .bind(by)

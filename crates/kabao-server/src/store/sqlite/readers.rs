@@ -65,6 +65,6 @@ impl Readers {
 }
 
 /// A failed rusqlite call as a store error.
-pub(super) fn backend(e: rusqlite::Error) -> StoreError {
+pub(super) fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }

@@ -15,6 +15,7 @@
 
 use super::card_insert::insert_one;
 use super::checkpointer::Checkpointer;
+use super::readers::backend;
 use crate::domain::invoice::card::{InsertOutcome, NewCard};
 use crate::store::{StoreError, StoreResult};
 use rusqlite::{Connection, ErrorCode, TransactionBehavior};
@@ -69,9 +70,9 @@ where
             (Ok(()), Some(Ok(value))) => Ok(value),
             (Ok(()), Some(Err(e))) => {
                 tracing::error!(error = %e, "write failed");
-                Err(StoreError::Backend(e.to_string()))
+                Err(backend(e))
             }
-            (Err(e), _) => Err(StoreError::Backend(e.to_string())),
+            (Err(e), _) => Err(backend(e)),
             (Ok(()), None) => Err(StoreError::Backend("the write never ran".into())),
         };
         let _ = self.reply.send(answer);
@@ -275,16 +276,12 @@ fn answer(job: Job, committed: Result<(), &rusqlite::Error>) {
             let result = match (committed, outcome) {
                 (Ok(()), Some(outcome)) => Ok(outcome),
                 (Ok(()), None) => Err(StoreError::Backend("card insert failed".into())),
-                (Err(e), _) => Err(backend_ref(e)),
+                (Err(e), _) => Err(backend(e)),
             };
             let _ = reply.send(result);
         }
         Job::Task(task) => task.finish(committed),
     }
-}
-
-fn backend_ref(e: &rusqlite::Error) -> StoreError {
-    StoreError::Backend(e.to_string())
 }
 
 /// Applies the batch in one transaction. Card inserts run without
@@ -395,6 +392,10 @@ mod tests {
     async fn a_failed_write_is_undone_without_touching_its_batch() {
         let (_dir, path) = database();
         let writer = Arc::new(Writer::start(&path).unwrap());
+        // Another connection holds the lock while the writes arrive, so they
+        // queue up and the thread applies them as one batch.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
         let writes = (0..20).map(|i| {
             let writer = writer.clone();
             tokio::spawn(async move {
@@ -410,8 +411,11 @@ mod tests {
                     .await
             })
         });
+        let writes = writes.collect::<Vec<_>>();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        other.execute_batch("COMMIT").unwrap();
         let mut failed = 0;
-        for write in writes.collect::<Vec<_>>() {
+        for write in writes {
             if write.await.unwrap().is_err() {
                 failed += 1;
             }

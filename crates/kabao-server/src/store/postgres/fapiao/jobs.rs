@@ -87,7 +87,7 @@ pub(in crate::store::postgres) async fn replan_application_jobs(
             continue;
         }
         let (due_at, fail) = plan(&outcome, Some(kind), action, now);
-        sqlx::query(
+        let updated = sqlx::query(
             "UPDATE fapiao_jobs SET due_at = $1, fail_code = $2, fail_message = $3 WHERE id = $4",
         )
         .bind(due_at)
@@ -96,7 +96,8 @@ pub(in crate::store::postgres) async fn replan_application_jobs(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-        replanned += 1;
+        // A step the worker claimed meanwhile is gone, not replanned.
+        replanned += updated.rows_affected();
     }
     Ok(replanned)
 }

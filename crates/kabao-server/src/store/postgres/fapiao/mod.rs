@@ -13,6 +13,7 @@ mod read;
 mod reverse;
 mod steps;
 
+use super::lock_name;
 use super::PostgresStore;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::store::fapiao::{
@@ -21,16 +22,6 @@ use crate::store::fapiao::{
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
-
-/// Holds, until the transaction ends, the advisory lock of one name:
-/// writers that check, then insert a row that may not exist yet, queue on it.
-pub(super) async fn lock_name(conn: &mut sqlx::PgConnection, name: &str) -> sqlx::Result<()> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind(name)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
 
 /// The advisory lock of one application (created, retried, reversed or
 /// inserted as self-issued by one caller at a time).
@@ -157,6 +148,11 @@ impl FapiaoStore for PostgresStore {
         now: i64,
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
+        if let Some(id) = fapiao_apply_id {
+            // Queued behind a create or reversal of that application, so its
+            // new steps are planned under this outcome or replanned by it.
+            lock_application(&mut tx, owner_mchid, id).await?;
+        }
         let replanned =
             control::set_outcome(&mut tx, owner_mchid, fapiao_apply_id, outcome, now).await?;
         tx.commit().await?;
@@ -179,6 +175,7 @@ impl FapiaoStore for PostgresStore {
         now: i64,
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
+        lock_application(&mut tx, owner_mchid, fapiao_apply_id).await?;
         let released = control::release(&mut tx, owner_mchid, fapiao_apply_id, now).await?;
         tx.commit().await?;
         Ok(released)

@@ -73,8 +73,7 @@ pub(super) async fn update_fapiao_merchant(
     now: i64,
 ) -> StoreResult<Option<FapiaoMerchantSetup>> {
     let mut tx = pool.begin().await?;
-    crate::store::postgres::fapiao::lock_name(&mut tx, &format!("fapiao_merchants/{mchid}"))
-        .await?;
+    crate::store::postgres::lock_name(&mut tx, &format!("fapiao_merchants/{mchid}")).await?;
     let Some(mut current) = read(&mut tx, mchid).await? else {
         return Ok(None);
     };
@@ -116,6 +115,9 @@ pub(super) async fn authorize_provider(
     mchid: &str,
     now: i64,
 ) -> StoreResult<()> {
+    // The same lock as update_fapiao_merchant, whose read-then-write would
+    // otherwise put back the flag this sets.
+    crate::store::postgres::lock_name(&mut *conn, &format!("fapiao_merchants/{mchid}")).await?;
     sqlx::query(
         "INSERT INTO fapiao_merchants (mchid, provider_authorized, updated_at) VALUES ($1, TRUE, $2)
          ON CONFLICT (mchid) DO UPDATE SET provider_authorized = TRUE, updated_at = excluded.updated_at",

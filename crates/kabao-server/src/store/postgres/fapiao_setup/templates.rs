@@ -74,11 +74,8 @@ pub(super) async fn put_card_template(
     now: i64,
 ) -> StoreResult<FapiaoCardTemplate> {
     let mut tx = pool.begin().await?;
-    crate::store::postgres::fapiao::lock_name(
-        &mut tx,
-        &format!("fapiao_card_templates/{owner_mchid}"),
-    )
-    .await?;
+    crate::store::postgres::lock_name(&mut tx, &format!("fapiao_card_templates/{owner_mchid}"))
+        .await?;
     let kept: Option<String> = sqlx::query_scalar(
         "SELECT card_id FROM fapiao_card_templates WHERE mchid = $1 AND card_appid = $2",
     )

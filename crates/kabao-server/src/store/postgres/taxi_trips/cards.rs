@@ -108,7 +108,7 @@ async fn media_issue(conn: &mut PgConnection, card: &NewTaxiCard) -> sqlx::Resul
     let id = &card.fapiao_media_id;
     let row = sqlx::query(
         "SELECT company_mchid, expires_at, bound_to FROM taxi_media
-         WHERE fapiao_media_id = $1 AND provider_mchid = $2",
+         WHERE fapiao_media_id = $1 AND provider_mchid = $2 FOR UPDATE",
     )
     .bind(id)
     .bind(&card.provider_mchid)
