@@ -152,10 +152,12 @@ async fn kill_load_answered_applications_survive_repeated_sigkills_exactly_once(
 
     // Kill one process after another while the clients send.
     let mut kills = 0;
-    while kills < KILLS && !load.queue.lock().unwrap().is_empty() {
+    let mut left_at_last_kill = 0;
+    while kills < KILLS {
         tokio::time::sleep(Duration::from_millis(300)).await;
         let victim = kills % processes.len();
         let dir: PathBuf = dirs[victim].path().to_owned();
+        left_at_last_kill = load.queue.lock().unwrap().len();
         processes.remove(victim).kill().await;
         kills += 1;
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -168,7 +170,7 @@ async fn kill_load_answered_applications_survive_repeated_sigkills_exactly_once(
     for client in clients {
         client.await.unwrap();
     }
-    assert_eq!(kills, KILLS, "the load outlasted every kill");
+    assert!(left_at_last_kill > 0, "the load outlasted every kill");
     let answered = load.answered.lock().unwrap().clone();
     assert!(
         answered.len() >= 50,
