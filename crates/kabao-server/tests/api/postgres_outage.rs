@@ -7,21 +7,9 @@
 
 use crate::helpers::now;
 use crate::oa_world::{vat_invoice, World};
-use crate::test_db::{admin, postgres};
+use crate::test_db::{admin, database_name, postgres};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-
-/// The database name in a recorded `postgres://…/name` URL.
-fn database_name(dir: &std::path::Path) -> String {
-    let url = std::fs::read_to_string(dir.join("postgres-url")).unwrap();
-    url.rsplit('/')
-        .next()
-        .unwrap()
-        .split('?')
-        .next()
-        .unwrap()
-        .to_owned()
-}
 
 /// Refuses new connections to `db` and cuts the open ones.
 fn cut(db: &str) {
@@ -53,7 +41,7 @@ async fn postgres_outage_answers_system_errors_then_recovers_without_losing_a_ca
         .merchant("1900000901", json!({"kind": "direct"}))
         .await;
     let query = "/v3/new-tax-control-fapiao/fapiao-applications/4200000000000000000001";
-    let db = database_name(world.app.dir.path());
+    let db = database_name(world.app.dir.path()).expect("a PostgreSQL test database");
 
     cut(&db);
     let during = world

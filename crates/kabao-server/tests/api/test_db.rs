@@ -67,15 +67,19 @@ pub fn postgres_database(dir: &Path) -> String {
 /// Drops the PostgreSQL database recorded in `dir`, if any (best effort:
 /// a leftover database only costs disk space).
 pub fn drop_database(dir: &Path) {
-    let Ok(url) = std::fs::read_to_string(dir.join(RECORD)) else {
-        return;
-    };
-    if let Some(name) = url.rsplit('/').next().and_then(|n| n.split('?').next()) {
+    if let Some(name) = database_name(dir) {
         if let Err(e) = admin(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")) {
             eprintln!("could not drop test database {name}: {e}");
         }
         let _ = std::fs::remove_file(dir.join(RECORD));
     }
+}
+
+/// The name of the PostgreSQL database recorded in `dir`, if any.
+pub fn database_name(dir: &Path) -> Option<String> {
+    let url = std::fs::read_to_string(dir.join(RECORD)).ok()?;
+    let name = url.rsplit('/').next()?.split('?').next()?;
+    Some(name.to_owned())
 }
 
 fn server_url() -> String {

@@ -1,7 +1,6 @@
 //! The judgments a card insert makes on what it read (template, order,
 //! PDFs), free of any query, so each backend reads its rows its own way and
-//! refuses for the same reasons with the same words. (The SQLite card
-//! writer still has its own copy; it can use these once it moves.)
+//! refuses for the same reasons with the same words.
 
 use crate::domain::invoice::card::{InsertRefusal, NewCard};
 

@@ -8,58 +8,45 @@ use crate::domain::invoice::card::{
 };
 use crate::domain::invoice::ids;
 use crate::domain::invoice::reimburse::ReimburseStatus;
+use crate::store::shared::card_checks::{self, OrderFacts, PdfFacts};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
-/// status, platform_appid, kind, openid, unionid of an order.
-type OrderRow = (String, String, String, Option<String>, Option<String>);
-
 /// Checks and inserts `card`; an `Err` means the database failed (and the
-/// insert may have written), a refusal means it wrote nothing.
+/// insert may have written), a refusal means it wrote nothing. The
+/// judgments are the shared ones ([`card_checks`]); this reads the rows.
 pub(super) fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<InsertOutcome> {
     let refused = |r| Ok(InsertOutcome::Refused(r));
     let template: Option<(String, String)> = tx
         .prepare_cached("SELECT appid, kind FROM card_templates WHERE card_id = ?1")?
         .query_row([&card.card_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match template {
-        Some((owner, kind)) if owner == card.platform_appid && kind == card.kind.as_str() => {}
-        _ => return refused(InsertRefusal::UnknownTemplate),
+    if let Some(refusal) = card_checks::template_refusal(card, template) {
+        return refused(refusal);
     }
 
-    let order: Option<OrderRow> = tx
+    let order: Option<(OrderFacts, Option<String>)> = tx
         .prepare_cached(
             "SELECT o.status, o.platform_appid, o.kind, o.openid, u.unionid
              FROM auth_orders o LEFT JOIN users u ON u.appid = o.appid AND u.openid = o.openid
              WHERE o.appid = ?1 AND o.order_id = ?2",
         )?
         .query_row([&card.appid, &card.order_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            let facts = OrderFacts {
+                status: r.get(0)?,
+                platform_appid: r.get(1)?,
+                kind: r.get(2)?,
+                openid: r.get(3)?,
+            };
+            Ok((facts, r.get(4)?))
         })
         .optional()?;
-    let Some((status, platform, kind, openid, unionid)) = order else {
-        return refused(InsertRefusal::OrderNeverAuth(format!(
-            "appid {} never asked to authorise order_id {} (getauthurl)",
-            card.appid, card.order_id
-        )));
+    let (order, unionid) = match order {
+        Some((facts, unionid)) => (Some(facts), unionid),
+        None => (None, None),
     };
-    if status == "rejected" {
-        return refused(InsertRefusal::Rejected);
-    }
-    if platform != card.platform_appid {
-        return refused(InsertRefusal::OrderNeverAuth(
-            "the order was authorised with another platform's s_pappid; insert with that platform's access_token".into(),
-        ));
-    }
-    if kind != card.kind.as_str() {
-        return refused(InsertRefusal::OrderNeverAuth(format!(
-            "the order was authorised for a {kind}, not a {}",
-            card.kind.as_str()
-        )));
-    }
-    let (Some(openid), "authorized") = (openid, status.as_str()) else {
-        return refused(InsertRefusal::OrderNeverAuth(
-            "the user has not authorised this order yet".into(),
-        ));
+    let openid = match card_checks::order_holder(card, order) {
+        Ok(openid) => openid,
+        Err(refusal) => return refused(refusal),
     };
 
     let existing: Option<(String, String, String, Option<String>)> = tx
@@ -81,17 +68,24 @@ pub(super) fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<In
         return refused(InsertRefusal::AlreadyInserted);
     }
 
-    let mut media = vec![("s_pdf_media_id", card.content.s_pdf_media_id.as_str())];
-    if let Some(trip) = &card.content.s_trip_pdf_media_id {
-        if trip == &card.content.s_pdf_media_id {
-            return refused(InsertRefusal::Pdf(
-                "s_trip_pdf_media_id must be a different upload from s_pdf_media_id".into(),
-            ));
-        }
-        media.push(("s_trip_pdf_media_id", trip));
-    }
+    let media = match card_checks::card_pdfs(card) {
+        Ok(media) => media,
+        Err(refusal) => return refused(refusal),
+    };
     for (field, id) in &media {
-        if let Some(why) = pdf_problem(tx, field, id, card)? {
+        let pdf = tx
+            .prepare_cached(
+                "SELECT appid, expires_at, bound_code FROM pdf_media WHERE s_media_id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(PdfFacts {
+                    appid: r.get(0)?,
+                    expires_at: r.get(1)?,
+                    bound_code: r.get(2)?,
+                })
+            })
+            .optional()?;
+        if let Some(why) = card_checks::pdf_problem(field, id, pdf, card) {
             return refused(InsertRefusal::Pdf(why));
         }
     }
@@ -162,33 +156,4 @@ pub(super) fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<In
         }
     }
     Err(rusqlite::Error::InvalidQuery)
-}
-
-fn pdf_problem(
-    tx: &Connection,
-    field: &str,
-    id: &str,
-    card: &NewCard,
-) -> rusqlite::Result<Option<String>> {
-    let row: Option<(String, i64, Option<String>)> = tx
-        .prepare_cached(
-            "SELECT appid, expires_at, bound_code FROM pdf_media WHERE s_media_id = ?1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    Ok(match row {
-        None => Some(format!(
-            "{field} {id} was never uploaded with platform/setpdf"
-        )),
-        Some((owner, _, _)) if owner != card.platform_appid => {
-            Some(format!("{field} {id} was uploaded by another app"))
-        }
-        Some((_, _, Some(bound))) => {
-            Some(format!("{field} {id} is already attached to card {bound}"))
-        }
-        Some((_, expires_at, None)) if expires_at <= card.now => Some(format!(
-            "{field} {id} expired: a PDF must be attached within 3 days of setpdf"
-        )),
-        _ => None,
-    })
 }
