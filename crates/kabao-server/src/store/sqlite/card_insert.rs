@@ -1,12 +1,13 @@
 //! One card insert inside the writer's batch transaction: the checks on
-//! template, order, replay and PDFs, then the row. A refused or replayed
+//! template, order, replay and PDFs, then the row under a code from the
+//! writer's [`CodeMint`] (the handler's random code is not used here). A refused or replayed
 //! insert writes nothing, which is what lets the writer apply a batch of
 //! inserts without a savepoint each.
 
+use super::code_mint::CodeMint;
 use crate::domain::invoice::card::{
     CardReceipt, InsertOutcome, InsertRefusal, NewCard, CARD_NORMAL,
 };
-use crate::domain::invoice::ids;
 use crate::domain::invoice::reimburse::ReimburseStatus;
 use crate::store::shared::card_checks::{self, OrderFacts, PdfFacts};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
@@ -14,7 +15,11 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 /// Checks and inserts `card`; an `Err` means the database failed (and the
 /// insert may have written), a refusal means it wrote nothing. The
 /// judgments are the shared ones ([`card_checks`]); this reads the rows.
-pub(super) fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<InsertOutcome> {
+pub(super) fn insert_one(
+    tx: &Connection,
+    mint: &mut CodeMint,
+    card: &NewCard,
+) -> rusqlite::Result<InsertOutcome> {
     let refused = |r| Ok(InsertOutcome::Refused(r));
     let template: Option<(String, String)> = tx
         .prepare_cached("SELECT appid, kind FROM card_templates WHERE card_id = ?1")?
@@ -90,7 +95,7 @@ pub(super) fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<In
         }
     }
 
-    let mut code = card.code.clone();
+    let mut code = mint.next(tx)?;
     let user_data = card.content.user_data.to_string();
     let warnings = serde_json::to_string(&card.warnings).unwrap_or_else(|_| "[]".into());
     for _ in 0..5 {
@@ -144,7 +149,8 @@ pub(super) fn insert_one(tx: &Connection, card: &NewCard) -> rusqlite::Result<In
                 if e.code == ErrorCode::ConstraintViolation =>
             {
                 if msg.contains("invoice_cards.code") {
-                    code = ids::card_code();
+                    mint.forget();
+                    code = mint.next(tx)?;
                     continue;
                 }
                 if msg.contains("billing_code") {

@@ -4,6 +4,7 @@ mod busy;
 mod callback;
 mod card_insert;
 mod checkpointer;
+mod code_mint;
 mod fapiao;
 mod fapiao_card_discard;
 mod fapiao_cards;

@@ -15,6 +15,7 @@
 
 use super::card_insert::insert_one;
 use super::checkpointer::Checkpointer;
+use super::code_mint::CodeMint;
 use super::readers::backend;
 use crate::domain::invoice::card::{InsertOutcome, NewCard};
 use crate::store::{StoreError, StoreResult};
@@ -93,6 +94,7 @@ enum Job {
 struct Shared {
     conn: Connection,
     checkpointer: Checkpointer,
+    mint: CodeMint,
 }
 
 /// Handle to the writer thread; dropping the last one stops it.
@@ -133,7 +135,11 @@ impl Writer {
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT_BYTES)?;
         let checkpointer = Checkpointer::start(path)?;
-        let shared = Arc::new(Mutex::new(Shared { conn, checkpointer }));
+        let shared = Arc::new(Mutex::new(Shared {
+            conn,
+            checkpointer,
+            mint: CodeMint::default(),
+        }));
         let queued = Arc::new(AtomicUsize::new(0));
         let (jobs, queue) = mpsc::unbounded_channel();
         let (thread_shared, thread_queued) = (shared.clone(), queued.clone());
@@ -223,7 +229,7 @@ impl Writer {
         // Fail at once instead of sleeping on a runtime thread while another
         // connection holds the write lock.
         let _ = shared.conn.busy_handler(None);
-        let committed = apply_batch(&mut shared.conn, &mut batch);
+        let committed = apply_batch(&mut shared.conn, &mut shared.mint, &mut batch);
         let _ = shared.conn.busy_handler(Some(super::busy::wait_for_lock));
         let [job] = batch;
         match committed {
@@ -258,7 +264,8 @@ fn run(shared: &Mutex<Shared>, queued: &AtomicUsize, mut queue: mpsc::UnboundedR
         }
         queued.fetch_sub(batch.len(), Ordering::AcqRel);
         let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
-        let committed = apply_batch(&mut shared.conn, &mut batch);
+        let shared = &mut *shared;
+        let committed = apply_batch(&mut shared.conn, &mut shared.mint, &mut batch);
         if let Err(e) = &committed {
             tracing::error!(error = %e, "write batch failed");
         }
@@ -289,30 +296,39 @@ fn answer(job: Job, committed: Result<(), &rusqlite::Error>) {
 /// nothing and a failed `INSERT` undoes only itself; when one hits a
 /// database error after it may have written, the whole transaction is rolled
 /// back and applied again with a savepoint around every job.
-fn apply_batch(conn: &mut Connection, batch: &mut [Job]) -> rusqlite::Result<()> {
-    if apply(conn, batch, false)? {
+fn apply_batch(
+    conn: &mut Connection,
+    mint: &mut CodeMint,
+    batch: &mut [Job],
+) -> rusqlite::Result<()> {
+    if apply(conn, mint, batch, false)? {
         return Ok(());
     }
-    apply(conn, batch, true).map(|_| ())
+    apply(conn, mint, batch, true).map(|_| ())
 }
 
 /// One attempt; `Ok(false)` when a card insert failed without savepoints
 /// and the transaction was rolled back.
-fn apply(conn: &mut Connection, batch: &mut [Job], isolate_cards: bool) -> rusqlite::Result<bool> {
+fn apply(
+    conn: &mut Connection,
+    mint: &mut CodeMint,
+    batch: &mut [Job],
+    isolate_cards: bool,
+) -> rusqlite::Result<bool> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for job in batch.iter_mut() {
         match job {
             Job::Card { card, outcome, .. } => {
                 *outcome = None;
                 if isolate_cards {
-                    *outcome = in_savepoint(&tx, |conn| match insert_one(conn, card) {
+                    *outcome = in_savepoint(&tx, |conn| match insert_one(conn, mint, card) {
                         Ok(done) => Some(done),
                         Err(e) => {
                             tracing::error!(error = %e, "card insert failed");
                             None
                         }
                     })?;
-                } else if let Ok(done) = insert_one(&tx, card) {
+                } else if let Ok(done) = insert_one(&tx, mint, card) {
                     *outcome = Some(done);
                 } else {
                     tx.rollback()?;
