@@ -115,7 +115,7 @@ impl CallbackStore for PostgresStore {
     }
 
     async fn callbacks(&self, filter: &CallbackFilter) -> StoreResult<Vec<CallbackRecord>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = outbox::snapshot(&self.pool).await?;
         let rows = sqlx::query(&format!(
             "SELECT {CALLBACK_COLUMNS} FROM v3_callbacks
              WHERE ($1::TEXT IS NULL OR caller_mchid = $1) AND ($2::TEXT IS NULL OR event_type = $2)
@@ -126,14 +126,18 @@ impl CallbackStore for PostgresStore {
         .bind(filter.event_type.as_deref())
         .bind(filter.status.map(OutboxStatus::as_str))
         .bind(filter.limit)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(outbox::with_attempts(&mut conn, &rows).await?)
+        let entries = outbox::with_attempts(&mut tx, &rows).await?;
+        tx.commit().await?;
+        Ok(entries)
     }
 
     async fn callback(&self, callback_id: i64) -> StoreResult<Option<CallbackRecord>> {
-        let mut conn = self.pool.acquire().await?;
-        Ok(outbox::load(&mut conn, callback_id).await?)
+        let mut tx = outbox::snapshot(&self.pool).await?;
+        let entry = outbox::load(&mut tx, callback_id).await?;
+        tx.commit().await?;
+        Ok(entry)
     }
 
     async fn redeliver_callback(

@@ -8,7 +8,7 @@
 use crate::store::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
 use crate::store::shared::outbox_rows::{attempt_from_row, ATTEMPT_COLUMNS};
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool, Postgres, Row, Transaction};
 use std::collections::HashMap;
 
 /// The tables and columns of one outbox.
@@ -150,8 +150,20 @@ pub(super) async fn mark_no_url(
     Ok(())
 }
 
+/// A read-only transaction that sees one snapshot for all its queries, so
+/// entries and their attempts are read as of one moment: without it an
+/// attempt recorded between the two queries shows up with an entry that
+/// does not count it yet.
+pub(super) async fn snapshot(pool: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// The entries of `rows` (of [`Outbox::columns`]) with their attempts,
-/// read with one more query.
+/// read with one more query (in the same [`snapshot`] as `rows`).
 pub(super) async fn with_attempts<E: OutboxEntry>(
     conn: &mut PgConnection,
     rows: &[PgRow],

@@ -103,7 +103,7 @@ impl PushStore for PostgresStore {
     }
 
     async fn pushes(&self, filter: &PushFilter) -> StoreResult<Vec<PushRecord>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = outbox::snapshot(&self.pool).await?;
         let rows = sqlx::query(&format!(
             "SELECT {PUSH_COLUMNS} FROM event_pushes
              WHERE ($1::TEXT IS NULL OR appid = $1) AND ($2::TEXT IS NULL OR event = $2)
@@ -112,9 +112,11 @@ impl PushStore for PostgresStore {
         .bind(filter.appid.as_deref())
         .bind(filter.event.as_deref())
         .bind(filter.limit)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut *tx)
         .await?;
-        Ok(outbox::with_attempts(&mut conn, &rows).await?)
+        let entries = outbox::with_attempts(&mut tx, &rows).await?;
+        tx.commit().await?;
+        Ok(entries)
     }
 
     async fn redeliver_push(&self, push_id: i64, now: i64) -> StoreResult<Redelivery<PushRecord>> {
