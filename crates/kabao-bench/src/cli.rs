@@ -49,8 +49,38 @@ impl Scenario {
     }
 }
 
+/// The stores `--stores` can pick, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Store {
+    /// A fresh SQLite file in a temporary folder, one kabao process: every
+    /// scenario, judged against the bars.
+    Sqlite,
+    /// A fresh database on the PostgreSQL server at `--postgres-url`, one
+    /// run per `--processes` count: the insert and fapiao scenarios.
+    Postgres,
+}
+
+impl Store {
+    /// The name `--stores` takes and the report shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Store::Sqlite => "sqlite",
+            Store::Postgres => "postgres",
+        }
+    }
+
+    /// The scenarios a run on this store measures, of those asked for.
+    pub fn runs(self, scenario: Scenario) -> bool {
+        match self {
+            Store::Sqlite => true,
+            Store::Postgres => matches!(scenario, Scenario::Insert | Scenario::Fapiao),
+        }
+    }
+}
+
 /// kabao-bench: measure kabao and write BENCHMARKS.md.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "kabao-bench", version, about)]
 pub struct Args {
     /// The kabao binary; the default is built with `cargo build --release -p kabao-server` when missing.
@@ -136,9 +166,49 @@ pub struct Args {
     /// --warmup-secs or when they are used up.
     #[arg(long, default_value_t = 2_000)]
     pub taxi_warmup_cards: usize,
+    /// Stores to measure, comma-separated: SQLite runs every scenario (one
+    /// process); PostgreSQL runs the insert and fapiao scenarios at each
+    /// --processes count.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "sqlite,postgres"
+    )]
+    pub stores: Vec<Store>,
+    /// The PostgreSQL server's admin database: each PostgreSQL run creates a
+    /// fresh database there (`kabao_bench_<unix seconds>_<random>`) and drops it afterwards.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    pub postgres_url: String,
+    /// kabao processes sharing each PostgreSQL database, comma-separated; one
+    /// run per count, the load's connection i going to process i % n.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    pub processes: Vec<usize>,
+    /// Connection counts of the PostgreSQL runs (--connections is SQLite's).
+    #[arg(long, value_delimiter = ',', default_value = "8,64")]
+    pub postgres_connections: Vec<usize>,
+    /// Inserts prepared for each measured PostgreSQL insert scenario
+    /// (--insert-orders is SQLite's); the measurement ends at the deadline or
+    /// when they are used up.
+    #[arg(long, default_value_t = 20_000)]
+    pub postgres_insert_orders: usize,
+    /// Fapiao applications prepared for each measured PostgreSQL held-outcome
+    /// load (--fapiao-applications is SQLite's).
+    #[arg(long, default_value_t = 10_000)]
+    pub postgres_fapiao_applications: usize,
 }
 
 impl Args {
+    /// These arguments as a PostgreSQL run uses them: its connection counts
+    /// and prepared counts in place of SQLite's.
+    pub fn for_postgres(&self) -> Self {
+        let mut args = self.clone();
+        args.connections = self.postgres_connections.clone();
+        args.insert_orders = self.postgres_insert_orders;
+        args.fapiao_applications = self.postgres_fapiao_applications;
+        args
+    }
+
     /// Seconds the callback-latency load takes at its rate.
     pub fn fapiao_callback_secs(&self) -> u64 {
         (self.fapiao_callback_applications as f64 / self.fapiao_callback_rate.max(1e-3)).ceil()
