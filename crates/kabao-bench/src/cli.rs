@@ -194,7 +194,7 @@ pub struct Args {
     pub postgres_insert_orders: usize,
     /// Fapiao applications prepared for each measured PostgreSQL held-outcome
     /// load (--fapiao-applications is SQLite's).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 15_000)]
     pub postgres_fapiao_applications: usize,
 }
 

@@ -305,8 +305,8 @@ impl OaWorld {
 
     /// Prepares inserts number `first .. first + count` with `concurrency`
     /// setup chains in flight, each on its own keep-alive connection (chain
-    /// `i` to `addrs[i % len]`). Any
-    /// failed setup call fails the whole preparation.
+    /// `i` to `addrs[i % len]`). Any failed setup call fails the whole
+    /// preparation.
     pub async fn prepare(
         self: &Arc<Self>,
         addrs: &[SocketAddr],
