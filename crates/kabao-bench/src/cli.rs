@@ -49,6 +49,13 @@ impl Scenario {
     }
 }
 
+/// At most this many inserts are prepared per PostgreSQL insert scenario
+/// unless `--postgres-insert-orders` says otherwise.
+pub const POSTGRES_INSERT_ORDERS: usize = 20_000;
+/// At most this many applications are prepared per PostgreSQL held load
+/// unless `--postgres-fapiao-applications` says otherwise.
+pub const POSTGRES_FAPIAO_APPLICATIONS: usize = 15_000;
+
 /// The stores `--stores` can pick, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -184,18 +191,19 @@ pub struct Args {
     /// run per count, the load's connection i going to process i % n.
     #[arg(long, value_delimiter = ',', default_value = "1,2")]
     pub processes: Vec<usize>,
-    /// Connection counts of the PostgreSQL runs (--connections is SQLite's).
-    #[arg(long, value_delimiter = ',', default_value = "8,64")]
+    /// Connection counts of the PostgreSQL runs; default: those of
+    /// --connections above 1 (one connection cannot spread over two processes).
+    #[arg(long, value_delimiter = ',')]
     pub postgres_connections: Vec<usize>,
-    /// Inserts prepared for each measured PostgreSQL insert scenario
-    /// (--insert-orders is SQLite's); the measurement ends at the deadline or
-    /// when they are used up.
-    #[arg(long, default_value_t = 20_000)]
-    pub postgres_insert_orders: usize,
+    /// Inserts prepared for each measured PostgreSQL insert scenario; default:
+    /// --insert-orders, at most 20000 (preparing is the slow part on
+    /// PostgreSQL). The measurement ends at the deadline or when they are used up.
+    #[arg(long)]
+    pub postgres_insert_orders: Option<usize>,
     /// Fapiao applications prepared for each measured PostgreSQL held-outcome
-    /// load (--fapiao-applications is SQLite's).
-    #[arg(long, default_value_t = 15_000)]
-    pub postgres_fapiao_applications: usize,
+    /// load; default: --fapiao-applications, at most 15000.
+    #[arg(long)]
+    pub postgres_fapiao_applications: Option<usize>,
 }
 
 impl Args {
@@ -203,9 +211,23 @@ impl Args {
     /// and prepared counts in place of SQLite's.
     pub fn for_postgres(&self) -> Self {
         let mut args = self.clone();
-        args.connections = self.postgres_connections.clone();
-        args.insert_orders = self.postgres_insert_orders;
-        args.fapiao_applications = self.postgres_fapiao_applications;
+        args.connections = if !self.postgres_connections.is_empty() {
+            self.postgres_connections.clone()
+        } else if self.connections.iter().any(|&c| c > 1) {
+            self.connections
+                .iter()
+                .copied()
+                .filter(|&c| c > 1)
+                .collect()
+        } else {
+            self.connections.clone()
+        };
+        args.insert_orders = self
+            .postgres_insert_orders
+            .unwrap_or(self.insert_orders.min(POSTGRES_INSERT_ORDERS));
+        args.fapiao_applications = self
+            .postgres_fapiao_applications
+            .unwrap_or(self.fapiao_applications.min(POSTGRES_FAPIAO_APPLICATIONS));
         args
     }
 
@@ -219,5 +241,48 @@ impl Args {
     pub fn fapiao_callback_merchants(&self) -> usize {
         ((self.fapiao_callback_rate / self.fapiao_merchant_rate.max(1) as f64).ceil() as usize)
             .max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Args {
+        Args::try_parse_from(line.split_ascii_whitespace()).unwrap()
+    }
+
+    #[test]
+    fn postgres_runs_default_to_sqlites_counts_capped_and_spreadable_connections() {
+        let p = parse("kabao-bench").for_postgres();
+        assert_eq!(p.connections, vec![8, 64]);
+        assert_eq!(p.insert_orders, 20_000);
+        assert_eq!(p.fapiao_applications, 15_000);
+        let p =
+            parse("kabao-bench --connections 8 --insert-orders 3000 --fapiao-applications 2000")
+                .for_postgres();
+        assert_eq!(
+            (p.connections, p.insert_orders, p.fapiao_applications),
+            (vec![8], 3000, 2000)
+        );
+        let p = parse("kabao-bench --connections 1").for_postgres();
+        assert_eq!(p.connections, vec![1]);
+    }
+
+    #[test]
+    fn postgres_flags_override() {
+        let p = parse(
+            "kabao-bench --postgres-connections 4,16 --postgres-insert-orders 500 \
+             --postgres-fapiao-applications 700",
+        )
+        .for_postgres();
+        assert_eq!(
+            (p.connections, p.insert_orders, p.fapiao_applications),
+            (vec![4, 16], 500, 700)
+        );
+        let a = parse("kabao-bench");
+        assert_eq!(a.stores, vec![Store::Sqlite, Store::Postgres]);
+        assert_eq!(a.processes, vec![1, 2]);
+        assert_eq!(a.postgres_url, "postgres://postgres@127.0.0.1:5432/test");
     }
 }

@@ -298,7 +298,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         .map_or(0, |p| p.runs.iter().filter(|r| r.failure.is_some()).count());
     if errors + postgres_errors > 0 || failed_runs > 0 {
         bail!(
-            "{} requests failed, {failed_runs} PostgreSQL runs stopped early; see {}",
+            "{} requests failed, {failed_runs} PostgreSQL run(s) stopped early; see {}",
             errors + postgres_errors,
             args.out.display()
         );

@@ -11,6 +11,9 @@ use crate::report::{without_password, PostgresResults, StoreRun};
 use crate::server::Kabao;
 use crate::{fapiao, insert, Args};
 
+/// How errors that carry kabao's last log lines introduce them.
+const LOG_TAIL: &str = "kabao's log ends with:";
+
 /// Runs every process count; never fails (failed runs are recorded).
 pub async fn run(args: &Args, ticks: TicksPerSecond, kabao_flags: &[String]) -> PostgresResults {
     let pg_args = args.for_postgres();
@@ -25,8 +28,9 @@ pub async fn run(args: &Args, ticks: TicksPerSecond, kabao_flags: &[String]) -> 
             failure: None,
         };
         if let Err(e) = one(&pg_args, ticks, kabao_flags, &mut run).await {
-            eprintln!("PostgreSQL, {processes} kabao process(es): stopped early: {e:#}");
-            run.failure = Some(format!("{e:#}"));
+            let failure = without_colours(&format!("{e:#}"));
+            eprintln!("PostgreSQL, {processes} kabao process(es): stopped early: {failure}");
+            run.failure = Some(failure);
         }
         runs.push(run);
     }
@@ -72,12 +76,42 @@ async fn one(
     }
     .await;
     if let Err(e) = measured {
-        return Err(e.context(format!(
-            "kabao's log ends with:\n{}",
-            crate::log_tail(&kabao, 20)
-        )));
+        // Some scenarios add kabao's log to their errors already.
+        if format!("{e:#}").contains(LOG_TAIL) {
+            return Err(e);
+        }
+        return Err(e.context(format!("{LOG_TAIL}\n{}", crate::log_tail(&kabao, 20))));
     }
     let exits = kabao.stop()?;
     eprintln!("kabao stopped: {exits:?}");
     Ok(())
+}
+
+/// `text` without the terminal colour sequences (`ESC [ … m`) kabao's log has.
+pub fn without_colours(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_sequences_are_removed_and_the_text_kept() {
+        let line = "\u{1b}[2m2026-11-24T07:32:55Z\u{1b}[0m \u{1b}[32m INFO\u{1b}[0m push [3m";
+        assert_eq!(without_colours(line), "2026-11-24T07:32:55Z  INFO push [3m");
+    }
 }

@@ -139,7 +139,8 @@ impl Report {
                 writeln!(
                     md,
                     "**The run with {} stopped early**; what it measured before \
-                     is below. The error and the end of kabao's log:\n\n```text\n{}\n```\n",
+                     is below. The error (with the end of kabao's log once kabao had \
+                     started):\n\n```text\n{}\n```\n",
                     processes(run.processes),
                     failure.replace("```", "'''")
                 )?;
@@ -149,7 +150,13 @@ impl Report {
         write_held_rows(md, &rows)?;
         write_callback_rows(md, &rows)?;
         write_setup_rows(md, postgres)?;
-        writeln!(md, "Checks of the PostgreSQL runs (as for SQLite):\n")?;
+        if postgres
+            .runs
+            .iter()
+            .any(|r| !r.inserts.is_empty() || r.fapiao.is_some())
+        {
+            writeln!(md, "Checks of the PostgreSQL runs (as for SQLite):\n")?;
+        }
         for run in &postgres.runs {
             let who = processes(run.processes);
             for s in &run.inserts {
@@ -381,6 +388,13 @@ fn write_callback_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
 }
 
 fn write_setup_rows(md: &mut String, postgres: &PostgresResults) -> std::fmt::Result {
+    if postgres
+        .runs
+        .iter()
+        .all(|r| r.inserts.is_empty() && r.fapiao.is_none())
+    {
+        return Ok(());
+    }
     writeln!(md, "Setup of the PostgreSQL runs (not measured):\n")?;
     writeln!(
         md,
