@@ -49,8 +49,45 @@ impl Scenario {
     }
 }
 
+/// At most this many inserts are prepared per PostgreSQL insert scenario
+/// unless `--postgres-insert-orders` says otherwise.
+pub const POSTGRES_INSERT_ORDERS: usize = 20_000;
+/// At most this many applications are prepared per PostgreSQL held load
+/// unless `--postgres-fapiao-applications` says otherwise.
+pub const POSTGRES_FAPIAO_APPLICATIONS: usize = 15_000;
+
+/// The stores `--stores` can pick, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Store {
+    /// A fresh SQLite file in a temporary folder, one kabao process: every
+    /// scenario, judged against the bars.
+    Sqlite,
+    /// A fresh database on the PostgreSQL server at `--postgres-url`, one
+    /// run per `--processes` count: the insert and fapiao scenarios.
+    Postgres,
+}
+
+impl Store {
+    /// The name `--stores` takes and the report shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Store::Sqlite => "sqlite",
+            Store::Postgres => "postgres",
+        }
+    }
+
+    /// The scenarios a run on this store measures, of those asked for.
+    pub fn runs(self, scenario: Scenario) -> bool {
+        match self {
+            Store::Sqlite => true,
+            Store::Postgres => matches!(scenario, Scenario::Insert | Scenario::Fapiao),
+        }
+    }
+}
+
 /// kabao-bench: measure kabao and write BENCHMARKS.md.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "kabao-bench", version, about)]
 pub struct Args {
     /// The kabao binary; the default is built with `cargo build --release -p kabao-server` when missing.
@@ -136,9 +173,64 @@ pub struct Args {
     /// --warmup-secs or when they are used up.
     #[arg(long, default_value_t = 2_000)]
     pub taxi_warmup_cards: usize,
+    /// Stores to measure, comma-separated: SQLite runs every scenario (one
+    /// process); PostgreSQL runs the insert and fapiao scenarios at each
+    /// --processes count.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "sqlite,postgres"
+    )]
+    pub stores: Vec<Store>,
+    /// The PostgreSQL server's admin database: each PostgreSQL run creates a
+    /// fresh database there (`kabao_bench_<unix seconds>_<random>`) and drops it afterwards.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    pub postgres_url: String,
+    /// kabao processes sharing each PostgreSQL database, comma-separated; one
+    /// run per count, the load's connection i going to process i % n.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    pub processes: Vec<usize>,
+    /// Connection counts of the PostgreSQL runs; default: those of
+    /// --connections above 1 (one connection cannot spread over two processes).
+    #[arg(long, value_delimiter = ',')]
+    pub postgres_connections: Vec<usize>,
+    /// Inserts prepared for each measured PostgreSQL insert scenario; default:
+    /// --insert-orders, at most 20000 (preparing is the slow part on
+    /// PostgreSQL). The measurement ends at the deadline or when they are used up.
+    #[arg(long)]
+    pub postgres_insert_orders: Option<usize>,
+    /// Fapiao applications prepared for each measured PostgreSQL held-outcome
+    /// load; default: --fapiao-applications, at most 15000.
+    #[arg(long)]
+    pub postgres_fapiao_applications: Option<usize>,
 }
 
 impl Args {
+    /// These arguments as a PostgreSQL run uses them: its connection counts
+    /// and prepared counts in place of SQLite's.
+    pub fn for_postgres(&self) -> Self {
+        let mut args = self.clone();
+        args.connections = if !self.postgres_connections.is_empty() {
+            self.postgres_connections.clone()
+        } else if self.connections.iter().any(|&c| c > 1) {
+            self.connections
+                .iter()
+                .copied()
+                .filter(|&c| c > 1)
+                .collect()
+        } else {
+            self.connections.clone()
+        };
+        args.insert_orders = self
+            .postgres_insert_orders
+            .unwrap_or(self.insert_orders.min(POSTGRES_INSERT_ORDERS));
+        args.fapiao_applications = self
+            .postgres_fapiao_applications
+            .unwrap_or(self.fapiao_applications.min(POSTGRES_FAPIAO_APPLICATIONS));
+        args
+    }
+
     /// Seconds the callback-latency load takes at its rate.
     pub fn fapiao_callback_secs(&self) -> u64 {
         (self.fapiao_callback_applications as f64 / self.fapiao_callback_rate.max(1e-3)).ceil()
@@ -149,5 +241,48 @@ impl Args {
     pub fn fapiao_callback_merchants(&self) -> usize {
         ((self.fapiao_callback_rate / self.fapiao_merchant_rate.max(1) as f64).ceil() as usize)
             .max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Args {
+        Args::try_parse_from(line.split_ascii_whitespace()).unwrap()
+    }
+
+    #[test]
+    fn postgres_runs_default_to_sqlites_counts_capped_and_spreadable_connections() {
+        let p = parse("kabao-bench").for_postgres();
+        assert_eq!(p.connections, vec![8, 64]);
+        assert_eq!(p.insert_orders, 20_000);
+        assert_eq!(p.fapiao_applications, 15_000);
+        let p =
+            parse("kabao-bench --connections 8 --insert-orders 3000 --fapiao-applications 2000")
+                .for_postgres();
+        assert_eq!(
+            (p.connections, p.insert_orders, p.fapiao_applications),
+            (vec![8], 3000, 2000)
+        );
+        let p = parse("kabao-bench --connections 1").for_postgres();
+        assert_eq!(p.connections, vec![1]);
+    }
+
+    #[test]
+    fn postgres_flags_override() {
+        let p = parse(
+            "kabao-bench --postgres-connections 4,16 --postgres-insert-orders 500 \
+             --postgres-fapiao-applications 700",
+        )
+        .for_postgres();
+        assert_eq!(
+            (p.connections, p.insert_orders, p.fapiao_applications),
+            (vec![4, 16], 500, 700)
+        );
+        let a = parse("kabao-bench");
+        assert_eq!(a.stores, vec![Store::Sqlite, Store::Postgres]);
+        assert_eq!(a.processes, vec![1, 2]);
+        assert_eq!(a.postgres_url, "postgres://postgres@127.0.0.1:5432/test");
     }
 }

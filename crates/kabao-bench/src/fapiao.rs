@@ -8,7 +8,7 @@ use crate::fapiao_callbacks::{self, event_marker, ISSUED};
 use crate::fapiao_load::{self, ApplicationPool, FapiaoOutcome, Pace};
 use crate::fapiao_world::{unix_now, FapiaoWorld, Outcome, PreparedApplication};
 use crate::oa_setup::wait_until_idle;
-use crate::procstat::{self, TicksPerSecond};
+use crate::procstat::TicksPerSecond;
 use crate::receiver::Receiver;
 use crate::report::{FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, FloorRun};
 use crate::server::{Kabao, Tenants};
@@ -127,7 +127,7 @@ async fn prepare(
 ) -> anyhow::Result<(Vec<PreparedApplication>, FapiaoSetup)> {
     eprintln!("  preparing {count} paid orders and applications");
     let (orders, orders_time) = world.paid_orders(kabao.addr, count, concurrency).await?;
-    let (idle_wait, _) = wait_until_idle(kabao.pid(), ticks, Duration::from_secs(60)).await?;
+    let (idle_wait, _) = wait_until_idle(kabao, ticks, Duration::from_secs(60)).await?;
     let started = Instant::now();
     let prepared = world.presign(&orders, first, unix_now());
     let setup = FapiaoSetup {
@@ -173,29 +173,27 @@ async fn held(
         FapiaoOutcome::default()
     } else {
         let pool = Arc::new(ApplicationPool::new(world.clone(), prepared));
-        fapiao_load::run(kabao.addr, pool, connections, warmup, pace).await
+        fapiao_load::run(&kabao.addrs, pool, connections, warmup, pace).await
     };
     let pool = Arc::new(ApplicationPool::new(world.clone(), measured));
-    let machine_before = procstat::system_ticks();
-    let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
-    let self_before = procstat::process_cpu(std::process::id(), ticks)?;
+    let before = kabao.reading(ticks)?;
     let duration = Duration::from_secs(args.duration_secs);
-    let outcome = fapiao_load::run(kabao.addr, pool.clone(), connections, duration, pace).await;
-    let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
-    let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
-    let steal = procstat::system_ticks().steal_percent_since(machine_before);
+    let outcome = fapiao_load::run(&kabao.addrs, pool.clone(), connections, duration, pace).await;
+    let used = kabao.reading(ticks)?.since(&before, ticks);
     let verified = read_back(kabao, world, pool.applications(), &outcome).await?;
-    Ok(FapiaoHeldResult::new(
+    let mut result = FapiaoHeldResult::new(
         connections,
         pool.len(),
         outcome,
-        [kabao_cpu, self_cpu],
-        steal,
+        [used.kabao, used.bench],
+        used.steal_percent,
         setup,
         warm_outcome,
         check,
         verified,
-    ))
+    );
+    result.set_machine(&used);
+    Ok(result)
 }
 
 /// Sends `probe` and checks the 202 (signed by the platform key), then
@@ -295,10 +293,9 @@ async fn immediate(
         rate: Some(args.fapiao_callback_rate),
     };
     let send_limit = Duration::from_secs(args.fapiao_callback_secs() * 3 + 60);
-    let machine_before = procstat::system_ticks();
-    let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
+    let before = kabao.reading(ticks)?;
     let sent = fapiao_load::run(
-        kabao.addr,
+        &kabao.addrs,
         pool.clone(),
         args.fapiao_callback_connections,
         send_limit,
@@ -312,24 +309,24 @@ async fn immediate(
     {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    wait_until_idle(kabao.pid(), ticks, Duration::from_secs(60)).await?;
+    wait_until_idle(kabao, ticks, Duration::from_secs(60)).await?;
     let drain = drain_started.elapsed();
-    let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
-    let steal = procstat::system_ticks().steal_percent_since(machine_before);
+    let used = kabao.reading(ticks)?.since(&before, ticks);
     let arrivals = receiver.take();
     let check = fapiao_callbacks::check(&world, pool.applications(), &sent.accepted, &arrivals);
-    let result = FapiaoCallbackResult::new(
+    let mut result = FapiaoCallbackResult::new(
         args.fapiao_callback_connections,
         args.fapiao_callback_rate,
         pool.len(),
         sent,
         check,
         drain,
-        kabao_cpu,
-        steal,
+        used.kabao,
+        used.steal_percent,
         setup,
         held,
     );
+    result.set_machine(&used);
     eprintln!(
         "fapiao callbacks: {} of {} ISSUED arrived, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; kabao {:.1} µs CPU/application ({} asynchronous)",
         result.callbacks.issued,

@@ -96,10 +96,11 @@ impl ApplicationPool {
     }
 }
 
-/// Runs `connections` tasks sending `pool`'s applications to `addr` until
-/// `duration` has passed or the pool is used up.
+/// Runs `connections` tasks sending `pool`'s applications to `addrs`
+/// (connection `i` to `addrs[i % len]`) until `duration` has passed or the
+/// pool is used up.
 pub async fn run(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     pool: Arc<ApplicationPool>,
     connections: usize,
     duration: Duration,
@@ -108,7 +109,8 @@ pub async fn run(
     let start = Instant::now();
     let deadline = start + duration;
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..connections.max(1) {
+    for index in 0..connections.max(1) {
+        let addr = crate::load::spread(addrs, index);
         tasks.spawn(one_connection(addr, pool.clone(), start, deadline, pace));
     }
     let mut total = FapiaoOutcome::default();

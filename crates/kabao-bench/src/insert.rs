@@ -253,7 +253,7 @@ pub async fn scenarios(
         );
         let prepared = world
             .prepare(
-                kabao.addr,
+                &kabao.addrs,
                 number,
                 count,
                 args.setup_concurrency,
@@ -268,7 +268,7 @@ pub async fn scenarios(
             })?;
         number += count as u64;
         let (idle_wait, idle) =
-            oa_setup::wait_until_idle(kabao.pid(), ticks, Duration::from_secs(300)).await?;
+            oa_setup::wait_until_idle(kabao, ticks, Duration::from_secs(300)).await?;
         let setup = InsertSetup {
             orders: count,
             secs: prepared.elapsed.as_secs_f64(),
@@ -295,25 +295,16 @@ pub async fn scenarios(
         let warm_outcome = if warm_load.is_empty() {
             load::Outcome::default()
         } else {
-            load::run(kabao.addr, warm_load.clone(), connections, warmup).await
+            load::run(&kabao.addrs, warm_load.clone(), connections, warmup).await
         };
 
         let pool = Arc::new(InsertLoad::new(&world, measured));
-        let machine_before = procstat::system_ticks();
-        let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
-        let self_before = procstat::process_cpu(std::process::id(), ticks)?;
-        let threads_before = procstat::threads_cpu(kabao.pid(), ticks)?;
-        let outcome = load::run(kabao.addr, pool.clone(), connections, duration).await;
-        let threads = procstat::threads_cpu_since(
-            &threads_before,
-            &procstat::threads_cpu(kabao.pid(), ticks)?,
-        );
-        let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
-        let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
-        let machine_after = procstat::system_ticks();
-        let steal = machine_after.steal_percent_since(machine_before);
-        let idle = machine_after.idle_percent_since(machine_before);
-        let memory = procstat::memory(kabao.pid())?;
+        let before = kabao.reading(ticks)?;
+        let threads_before = kabao.threads(ticks)?;
+        let outcome = load::run(&kabao.addrs, pool.clone(), connections, duration).await;
+        let threads = procstat::threads_cpu_since(&threads_before, &kabao.threads(ticks)?);
+        let used = kabao.reading(ticks)?.since(&before, ticks);
+        let memory = kabao.memory()?;
 
         let mut codes = warm_load.take_codes();
         codes.extend(pool.take_codes());
@@ -322,8 +313,8 @@ pub async fn scenarios(
             connections,
             pool.len(),
             outcome,
-            [kabao_cpu, self_cpu],
-            steal,
+            [used.kabao, used.bench],
+            used.steal_percent,
             memory,
             setup,
             warm_outcome,
@@ -331,7 +322,8 @@ pub async fn scenarios(
             verified,
         );
         result.set_threads(&threads);
-        result.idle_percent = idle;
+        result.idle_percent = used.idle_percent;
+        result.set_postgres(used.postgres);
         eprintln!(
             "{:<26} {:>3} conn: {:>8.0} inserts/s over {:.1} s{}, p50 {:.2} ms, p99 {:.2} ms, kabao {:.1} µs CPU/insert, {} errors",
             LABEL,

@@ -8,6 +8,9 @@
 //! (CPU per accepted application against the same floor, and the latency of
 //! `FAPIAO.ISSUED` callbacks to a receiver in the bench); and
 //! `POST /v3/taxi-invoice/cards` (CPU per accepted card against the same floor).
+//! All of that on SQLite with one kabao process; then the insert and fapiao
+//! scenarios on PostgreSQL with one and with two kabao processes sharing a
+//! fresh database, counting PostgreSQL's CPU next to kabao's.
 //!
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
@@ -24,6 +27,9 @@ pub mod insert;
 pub mod load;
 pub mod machine;
 pub mod oa_setup;
+pub mod pg_cpu;
+pub mod pg_database;
+pub mod postgres_run;
 pub mod procstat;
 pub mod receiver;
 pub mod report;
@@ -34,7 +40,7 @@ pub mod taxi;
 pub mod taxi_prepare;
 pub mod taxi_world;
 
-pub use cli::{Args, Scenario, DEFAULT_KABAO};
+pub use cli::{Args, Scenario, Store, DEFAULT_KABAO};
 
 use anyhow::{bail, Context as _};
 use procstat::TicksPerSecond;
@@ -114,13 +120,13 @@ async fn scenario(
     let workload = Arc::new(Workload::new(endpoint, kabao.addr, tenants, unix_now()));
     let check = workload.check_one(kabao.addr, tenants).await?;
     if !warmup.is_zero() {
-        load::run(kabao.addr, workload.clone(), connections, warmup).await;
+        load::run(&kabao.addrs, workload.clone(), connections, warmup).await;
     }
     let machine_before = procstat::system_ticks();
-    let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
+    let kabao_before = kabao.cpu(ticks)?;
     let self_before = procstat::process_cpu(std::process::id(), ticks)?;
-    let outcome = load::run(kabao.addr, workload, connections, duration).await;
-    let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
+    let outcome = load::run(&kabao.addrs, workload, connections, duration).await;
+    let kabao_cpu = kabao.cpu(ticks)? - kabao_before;
     let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
     let steal = procstat::system_ticks().steal_percent_since(machine_before);
     Ok(ScenarioResult::new(
@@ -143,9 +149,9 @@ pub(crate) fn floor(
 ) -> anyhow::Result<FloorRun> {
     eprintln!("crypto floor, {label}: {iterations} verify+sign pairs on {threads} thread(s)");
     let machine_before = procstat::system_ticks();
-    let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
+    let kabao_before = kabao.cpu(ticks)?;
     let floor = crypto_floor::measure(threads, iterations)?;
-    let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
+    let kabao_cpu = kabao.cpu(ticks)? - kabao_before;
     let steal_percent = procstat::system_ticks().steal_percent_since(machine_before);
     eprintln!("  {:.1} µs per pair", floor.pair_us);
     Ok(FloorRun {
@@ -156,15 +162,21 @@ pub(crate) fn floor(
     })
 }
 
-async fn bench(args: Args) -> anyhow::Result<()> {
-    let ticks = TicksPerSecond::detect();
-    let started = time::OffsetDateTime::now_utc();
-    let duration = Duration::from_secs(args.duration_secs);
-    let warmup = Duration::from_secs(args.warmup_secs);
+/// What the SQLite run measured.
+struct SqliteRun {
+    floors: Vec<FloorRun>,
+    idle_memory: procstat::Memory,
+    after_memory: procstat::Memory,
+    scenarios: Vec<ScenarioResult>,
+    inserts: Vec<report::InsertResult>,
+    fapiao: Option<report::FapiaoResults>,
+    taxi: Vec<report::TaxiResult>,
+}
 
-    // A pool is signed just before its warm-up (or, for the fapiao callbacks,
-    // its paced load); widen kabao's window only when a scenario outlasts the
-    // default 300 s.
+/// The flags `kabao serve` gets beyond the fixed ones: a pool is signed just
+/// before its warm-up (or, for the fapiao callbacks, its paced load); widen
+/// kabao's window only when a scenario outlasts the default 300 s.
+fn kabao_flags(args: &Args) -> Vec<String> {
     let mut kabao_flags = Vec::new();
     let mut scenario_secs = args.duration_secs + args.warmup_secs;
     if args.scenarios.contains(&Scenario::Fapiao) {
@@ -174,21 +186,157 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         kabao_flags.push("--signature-window-secs".to_owned());
         kabao_flags.push((scenario_secs + 120).to_string());
     }
+    kabao_flags
+}
 
-    eprintln!("starting {}", args.kabao.display());
-    let kabao = Kabao::start(&args.kabao, &kabao_flags)?;
-    kabao.wait_healthy(Duration::from_secs(30)).await?;
+async fn bench(args: Args) -> anyhow::Result<()> {
+    let ticks = TicksPerSecond::detect();
+    let started = time::OffsetDateTime::now_utc();
+    let kabao_flags = kabao_flags(&args);
+    let sqlite = if args.stores.contains(&Store::Sqlite) {
+        Some(sqlite_run(&args, ticks, &kabao_flags).await?)
+    } else {
+        None
+    };
+    let postgres = if args.stores.contains(&Store::Postgres) {
+        Some(postgres_run::run(&args, ticks, &kabao_flags).await)
+    } else {
+        None
+    };
+
+    let (floors, idle_memory, after_memory, scenarios, inserts, fapiao, taxi) = match sqlite {
+        Some(s) => (
+            s.floors,
+            Some(s.idle_memory),
+            Some(s.after_memory),
+            s.scenarios,
+            s.inserts,
+            s.fapiao,
+            s.taxi,
+        ),
+        None => (
+            Vec::new(),
+            None,
+            None,
+            Vec::new(),
+            Vec::new(),
+            None,
+            Vec::new(),
+        ),
+    };
+    let mut report = Report::new(
+        started,
+        Settings {
+            duration_secs: args.duration_secs,
+            warmup_secs: args.warmup_secs,
+            connections: args.connections.clone(),
+            floor_iterations: args.floor_iterations,
+            clock_ticks_per_sec: ticks.0,
+            kabao_flags,
+            scenarios: args.scenarios.clone(),
+            insert_orders: args.insert_orders,
+            insert_warmup_orders: args.insert_warmup_orders,
+            setup_concurrency: args.setup_concurrency,
+            authorize_concurrency: args.authorize_concurrency,
+            fapiao_applications: args.fapiao_applications,
+            fapiao_warmup_applications: args.fapiao_warmup_applications,
+            fapiao_merchants: args.fapiao_merchants,
+            fapiao_merchant_rate: args.fapiao_merchant_rate,
+            fapiao_callback_applications: args.fapiao_callback_applications,
+            fapiao_callback_connections: args.fapiao_callback_connections,
+            fapiao_callback_rate: args.fapiao_callback_rate,
+            taxi_cards: args.taxi_cards,
+            taxi_warmup_cards: args.taxi_warmup_cards,
+        },
+        machine::Machine::detect(),
+        machine::git_commit(),
+        machine::kabao_version(&args.kabao),
+        floors,
+        idle_memory,
+        after_memory,
+        scenarios,
+        inserts,
+        fapiao,
+    );
+    report.taxi = taxi;
+    report.postgres = postgres;
+    std::fs::write(&args.out, report.markdown())
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    eprintln!("wrote {}", args.out.display());
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_string_pretty(&report)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    let errors: u64 = report.scenarios.iter().map(|s| s.errors).sum::<u64>()
+        + report
+            .inserts
+            .iter()
+            .map(|s| s.errors + s.warmup_errors)
+            .sum::<u64>()
+        + report.fapiao.as_ref().map_or(0, fapiao_errors)
+        + report
+            .taxi
+            .iter()
+            .map(|t| t.errors + t.warmup_errors)
+            .sum::<u64>();
+    let postgres_errors: u64 = report.postgres.as_ref().map_or(0, |p| {
+        p.runs
+            .iter()
+            .map(|r| {
+                r.inserts
+                    .iter()
+                    .map(|s| s.errors + s.warmup_errors)
+                    .sum::<u64>()
+                    + r.fapiao.as_ref().map_or(0, fapiao_errors)
+            })
+            .sum()
+    });
+    let failed_runs = report
+        .postgres
+        .as_ref()
+        .map_or(0, |p| p.runs.iter().filter(|r| r.failure.is_some()).count());
+    if errors + postgres_errors > 0 || failed_runs > 0 {
+        bail!(
+            "{} requests failed, {failed_runs} PostgreSQL run(s) stopped early; see {}",
+            errors + postgres_errors,
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Failed applications and callbacks of one fapiao scenario.
+fn fapiao_errors(f: &report::FapiaoResults) -> u64 {
+    f.held
+        .iter()
+        .map(|h| h.errors + h.warmup_errors)
+        .sum::<u64>()
+        + f.callbacks
+            .as_ref()
+            .map_or(0, |c| c.errors + c.callbacks.failed as u64)
+}
+
+/// Every scenario asked for on one kabao process with a fresh SQLite database.
+async fn sqlite_run(
+    args: &Args,
+    ticks: TicksPerSecond,
+    kabao_flags: &[String],
+) -> anyhow::Result<SqliteRun> {
+    let duration = Duration::from_secs(args.duration_secs);
+    let warmup = Duration::from_secs(args.warmup_secs);
+    eprintln!("starting {} on SQLite", args.kabao.display());
+    let kabao = Kabao::start_sqlite(&args.kabao, kabao_flags).await?;
     let tenants = kabao.provision().await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let idle_memory = procstat::memory(kabao.pid())?;
+    let idle_memory = kabao.memory()?;
     eprintln!(
-        "kabao {} (pid {}) on {}: idle RSS {:.1} MB",
+        "kabao {} (pid {:?}) on {}: idle RSS {:.1} MB",
         machine::kabao_version(&args.kabao),
-        kabao.pid(),
+        kabao.pids(),
         kabao.addr,
         report::mb(idle_memory.rss_kb)
     );
-
     // Each signed scenario is compared with floors measured right before and
     // right after it, so that drift in the machine's speed (a virtual machine's
     // neighbours, clock changes) hits both sides of the ratio alike.
@@ -243,21 +391,21 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         }
     }
     let inserts = if args.scenarios.contains(&Scenario::Insert) {
-        insert::scenarios(&kabao, ticks, &args).await?
+        insert::scenarios(&kabao, ticks, args).await?
     } else {
         Vec::new()
     };
     let fapiao = if args.scenarios.contains(&Scenario::Fapiao) {
-        Some(fapiao::run(&kabao, &tenants, ticks, &args, &mut floors).await?)
+        Some(fapiao::run(&kabao, &tenants, ticks, args, &mut floors).await?)
     } else {
         None
     };
     let taxi = if args.scenarios.contains(&Scenario::Taxi) {
-        taxi::run(&kabao, &tenants, ticks, &args, &mut floors).await?
+        taxi::run(&kabao, &tenants, ticks, args, &mut floors).await?
     } else {
         Vec::new()
     };
-    let after_memory = procstat::memory(kabao.pid())?;
+    let after_memory = kabao.memory()?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     if cores > 1 && !floors.is_empty() {
         floors.push(floor(
@@ -269,77 +417,18 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         )?);
     }
 
-    let pid = kabao.pid();
+    let pids = kabao.pids();
     let exit = kabao.stop()?;
-    eprintln!("kabao (pid {pid}) stopped: {exit}");
-
-    let mut report = Report::new(
-        started,
-        Settings {
-            duration_secs: args.duration_secs,
-            warmup_secs: args.warmup_secs,
-            connections: args.connections.clone(),
-            floor_iterations: args.floor_iterations,
-            clock_ticks_per_sec: ticks.0,
-            kabao_flags,
-            scenarios: args.scenarios.clone(),
-            insert_orders: args.insert_orders,
-            insert_warmup_orders: args.insert_warmup_orders,
-            setup_concurrency: args.setup_concurrency,
-            authorize_concurrency: args.authorize_concurrency,
-            fapiao_applications: args.fapiao_applications,
-            fapiao_warmup_applications: args.fapiao_warmup_applications,
-            fapiao_merchants: args.fapiao_merchants,
-            fapiao_merchant_rate: args.fapiao_merchant_rate,
-            fapiao_callback_applications: args.fapiao_callback_applications,
-            fapiao_callback_connections: args.fapiao_callback_connections,
-            fapiao_callback_rate: args.fapiao_callback_rate,
-            taxi_cards: args.taxi_cards,
-            taxi_warmup_cards: args.taxi_warmup_cards,
-        },
-        machine::Machine::detect(),
-        machine::git_commit(),
-        machine::kabao_version(&args.kabao),
+    eprintln!("kabao (pid {pids:?}) stopped: {exit:?}");
+    Ok(SqliteRun {
         floors,
         idle_memory,
         after_memory,
         scenarios,
         inserts,
         fapiao,
-    );
-    report.taxi = taxi;
-    std::fs::write(&args.out, report.markdown())
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
-    eprintln!("wrote {}", args.out.display());
-    if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_string_pretty(&report)?)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    let errors: u64 = report.scenarios.iter().map(|s| s.errors).sum::<u64>()
-        + report
-            .inserts
-            .iter()
-            .map(|s| s.errors + s.warmup_errors)
-            .sum::<u64>()
-        + report.fapiao.as_ref().map_or(0, |f| {
-            f.held
-                .iter()
-                .map(|h| h.errors + h.warmup_errors)
-                .sum::<u64>()
-                + f.callbacks
-                    .as_ref()
-                    .map_or(0, |c| c.errors + c.callbacks.failed as u64)
-        })
-        + report
-            .taxi
-            .iter()
-            .map(|t| t.errors + t.warmup_errors)
-            .sum::<u64>();
-    if errors > 0 {
-        bail!("{errors} requests failed; see {}", args.out.display());
-    }
-    Ok(())
+        taxi,
+    })
 }
 
 /// The last `lines` lines kabao logged.

@@ -1,4 +1,5 @@
-//! The load loop: N keep-alive connections, each driven by its own task,
+//! The load loop: N keep-alive connections, each driven by its own task
+//! (connection `i` to the `i % n`th of the n kabao addresses),
 //! sending one request at a time until a deadline (or until its [`Source`]
 //! has no request left) and recording the latency of every success.
 //! Requests under way at the deadline are completed and counted.
@@ -59,9 +60,10 @@ impl Outcome {
     }
 }
 
-/// Runs `connections` tasks against `addr` for `duration`, or until `source` is used up.
+/// Runs `connections` tasks against `addrs` (connection `i` to `addrs[i % len]`)
+/// for `duration`, or until `source` is used up.
 pub async fn run<S: Source>(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     source: Arc<S>,
     connections: usize,
     duration: Duration,
@@ -71,7 +73,7 @@ pub async fn run<S: Source>(
     let mut tasks = tokio::task::JoinSet::new();
     for index in 0..connections {
         tasks.spawn(one_connection(
-            addr,
+            spread(addrs, index),
             source.clone(),
             index,
             connections,
@@ -87,6 +89,11 @@ pub async fn run<S: Source>(
     }
     total.elapsed = start.elapsed();
     total
+}
+
+/// The address connection `index` goes to: the kabao processes in turn.
+pub fn spread(addrs: &[SocketAddr], index: usize) -> SocketAddr {
+    addrs[index % addrs.len()]
 }
 
 async fn one_connection<S: Source>(

@@ -304,11 +304,12 @@ impl OaWorld {
     }
 
     /// Prepares inserts number `first .. first + count` with `concurrency`
-    /// setup chains in flight, each on its own keep-alive connection. Any
-    /// failed setup call fails the whole preparation.
+    /// setup chains in flight, each on its own keep-alive connection (chain
+    /// `i` to `addrs[i % len]`). Any failed setup call fails the whole
+    /// preparation.
     pub async fn prepare(
         self: &Arc<Self>,
-        addr: SocketAddr,
+        addrs: &[SocketAddr],
         first: u64,
         count: usize,
         concurrency: usize,
@@ -319,7 +320,8 @@ impl OaWorld {
         let retries = Arc::new(AtomicU64::new(0));
         let authorizing = Arc::new(tokio::sync::Semaphore::new(authorize_concurrency.max(1)));
         let mut tasks = tokio::task::JoinSet::new();
-        for _ in 0..concurrency.clamp(1, count.max(1)) {
+        for chain in 0..concurrency.clamp(1, count.max(1)) {
+            let addr = crate::load::spread(addrs, chain);
             let (world, next, retries) = (self.clone(), next.clone(), retries.clone());
             let authorizing = authorizing.clone();
             tasks.spawn(async move {
@@ -485,17 +487,17 @@ fn multipart_pdf(number: u64) -> Bytes {
 /// background), at most `limit`; returns how long it waited and whether it
 /// got there.
 pub async fn wait_until_idle(
-    pid: u32,
+    kabao: &Kabao,
     ticks: crate::procstat::TicksPerSecond,
     limit: Duration,
 ) -> anyhow::Result<(Duration, bool)> {
     let started = Instant::now();
     let window = Duration::from_millis(250);
     let mut quiet = 0;
-    let mut before = crate::procstat::process_cpu(pid, ticks)?;
+    let mut before = kabao.cpu(ticks)?;
     while started.elapsed() < limit {
         tokio::time::sleep(window).await;
-        let now = crate::procstat::process_cpu(pid, ticks)?;
+        let now = kabao.cpu(ticks)?;
         let used = now.saturating_sub(before);
         before = now;
         quiet = if used.as_secs_f64() < window.as_secs_f64() * 0.05 {

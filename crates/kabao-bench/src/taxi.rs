@@ -152,7 +152,7 @@ async fn one_load(
                 crate::log_tail(kabao, 20)
             ))
         })?;
-    let (idle_wait, _) = wait_until_idle(kabao.pid(), ticks, Duration::from_secs(60)).await?;
+    let (idle_wait, _) = wait_until_idle(kabao, ticks, Duration::from_secs(60)).await?;
     setup.idle_wait_secs = idle_wait.as_secs_f64();
     eprintln!(
         "  rides {:.1} s, uploads {:.1} s, signing {:.1} s, then idle after {:.1} s",
@@ -165,16 +165,16 @@ async fn one_load(
     let warm_outcome = if warm_pool.is_empty() {
         load::Outcome::default()
     } else {
-        load::run(kabao.addr, warm_pool.clone(), connections, warmup).await
+        load::run(&kabao.addrs, warm_pool.clone(), connections, warmup).await
     };
 
     let pool = Arc::new(CardPool::new(world.clone(), measured));
     let machine_before = procstat::system_ticks();
-    let kabao_before = procstat::process_cpu(kabao.pid(), ticks)?;
+    let kabao_before = kabao.cpu(ticks)?;
     let self_before = procstat::process_cpu(std::process::id(), ticks)?;
     let duration = Duration::from_secs(args.duration_secs);
-    let outcome = load::run(kabao.addr, pool.clone(), connections, duration).await;
-    let kabao_cpu = procstat::process_cpu(kabao.pid(), ticks)? - kabao_before;
+    let outcome = load::run(&kabao.addrs, pool.clone(), connections, duration).await;
+    let kabao_cpu = kabao.cpu(ticks)? - kabao_before;
     let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
     let steal = procstat::system_ticks().steal_percent_since(machine_before);
 

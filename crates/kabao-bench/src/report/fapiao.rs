@@ -5,6 +5,7 @@
 use super::*;
 use crate::fapiao_callbacks::CallbackCheck;
 use crate::fapiao_load::FapiaoOutcome;
+use crate::server::CpuUsed;
 use crate::stats::Latency;
 use std::time::Duration;
 
@@ -68,8 +69,13 @@ pub struct FapiaoHeldResult {
     pub kabao_cores_busy: f64,
     /// The load generator's CPU time per accepted application, µs.
     pub bench_cpu_per_application_us: f64,
+    /// PostgreSQL's CPU time for kabao's database per accepted application,
+    /// µs (`None` on SQLite).
+    pub postgres_cpu_per_application_us: Option<f64>,
     /// Share of the machine's CPU time stolen by the hypervisor, %.
     pub steal_percent: f64,
+    /// Share of the machine's CPU time that was idle (with iowait), %.
+    pub idle_percent: f64,
     /// Times the load waited for the next second to stay under the per-merchant limit.
     pub cap_waits: u64,
     /// The preparation.
@@ -119,6 +125,11 @@ pub struct FapiaoCallbackResult {
     pub kabao_cpu_per_application_us: f64,
     /// That minus the held-outcome CPU per application: the asynchronous part, µs.
     pub async_cpu_per_application_us: Option<f64>,
+    /// PostgreSQL's CPU time for kabao's database over the same span, per
+    /// accepted application, µs (`None` on SQLite).
+    pub postgres_cpu_per_application_us: Option<f64>,
+    /// Share of the machine's CPU time that was idle (with iowait) over that span, %.
+    pub idle_percent: f64,
     /// The held result subtracted (its connection count).
     pub held_reference_connections: Option<usize>,
     /// Share of the machine's CPU time stolen by the hypervisor, %.
@@ -163,7 +174,9 @@ impl FapiaoHeldResult {
             kabao_cpu_per_application_us: per(kabao_cpu, applications),
             kabao_cores_busy: kabao_cpu.as_secs_f64() / elapsed,
             bench_cpu_per_application_us: per(bench_cpu, applications),
+            postgres_cpu_per_application_us: None,
             steal_percent,
+            idle_percent: 0.0,
             cap_waits: measured.cap_waits,
             setup,
             warmup_applications: warmup.outcome.latencies_ns.len() as u64,
@@ -173,6 +186,12 @@ impl FapiaoHeldResult {
             floor_pair_us: None,
             floor_ratio: None,
         }
+    }
+
+    /// Records PostgreSQL's CPU (on PostgreSQL) and the machine's idle share of the measured period.
+    pub fn set_machine(&mut self, used: &CpuUsed) {
+        self.postgres_cpu_per_application_us = used.postgres.map(|c| per(c, self.applications));
+        self.idle_percent = used.idle_percent;
     }
 
     /// Records the crypto floor this load is compared with.
@@ -225,9 +244,17 @@ impl FapiaoCallbackResult {
             async_cpu_per_application_us: reference
                 .map(|h| kabao_cpu_per_application_us - h.kabao_cpu_per_application_us),
             held_reference_connections: reference.map(|h| h.connections),
+            postgres_cpu_per_application_us: None,
+            idle_percent: 0.0,
             steal_percent,
             setup,
         }
+    }
+
+    /// Records PostgreSQL's CPU (on PostgreSQL) and the machine's idle share, from the first application until idle.
+    pub fn set_machine(&mut self, used: &CpuUsed) {
+        self.postgres_cpu_per_application_us = used.postgres.map(|c| per(c, self.applications));
+        self.idle_percent = used.idle_percent;
     }
 
     /// Whether p99 is under [`CALLBACK_P99_BAR_MS`], every callback arrived

@@ -35,7 +35,7 @@ fn sent(applications: u64, errors: u64) -> FapiaoOutcome {
     }
 }
 
-fn held(connections: usize, kabao_cpu_ms: u64, floor_us: f64) -> FapiaoHeldResult {
+pub(super) fn held(connections: usize, kabao_cpu_ms: u64, floor_us: f64) -> FapiaoHeldResult {
     let mut h = FapiaoHeldResult::new(
         connections,
         1000,
@@ -55,7 +55,7 @@ fn held(connections: usize, kabao_cpu_ms: u64, floor_us: f64) -> FapiaoHeldResul
 }
 
 /// 1000 applications, every ISSUED callback after `latency_ms` (one slow at 90 ms when `slow`).
-fn callbacks(
+pub(super) fn callbacks(
     held: &[FapiaoHeldResult],
     latency_ms: u64,
     slow: bool,

@@ -71,12 +71,24 @@ impl Report {
         )?;
         FapiaoResults::write_bars(self.fapiao.as_ref(), md)?;
         self.write_taxi_bar(md)?;
+        let (idle, idle_verdict) = match self.idle_memory {
+            Some(m) => (
+                format!("{:.1} MB", mb(m.rss_kb)),
+                verdict(self.memory_bar_met()),
+            ),
+            None => ("not run".to_owned(), "—"),
+        };
         writeln!(
             md,
-            "| idle memory (kabao RSS after start and provisioning) | < {IDLE_RSS_BAR_MB:.0} MB | {:.1} MB | {} |\n",
-            mb(self.idle_memory.rss_kb),
-            verdict(self.memory_bar_met())
+            "| idle memory (kabao RSS after start and provisioning) | < {IDLE_RSS_BAR_MB:.0} MB | {idle} | {idle_verdict} |\n"
         )?;
+        if self.postgres.is_some() {
+            writeln!(
+                md,
+                "The bars are judged on SQLite with one kabao process; the PostgreSQL runs \
+                 are in their own section, for information.\n"
+            )?;
+        }
 
         if !self.scenarios.is_empty() {
             self.write_throughput(md)?;
@@ -89,6 +101,9 @@ impl Report {
         }
         if !self.taxi.is_empty() {
             self.write_taxi(md)?;
+        }
+        if let Some(postgres) = &self.postgres {
+            self.write_postgres(md, postgres)?;
         }
         if !self.floors.is_empty() {
             self.write_floors(md)?;
@@ -138,32 +153,36 @@ impl Report {
     }
 
     fn write_rest(&self, md: &mut String) -> std::fmt::Result {
-        writeln!(md, "## Memory\n")?;
-        writeln!(md, "| kabao | MB | threads |")?;
-        writeln!(md, "| --- | ---: | ---: |")?;
-        writeln!(
-            md,
-            "| idle RSS (after start and provisioning, before load) | {:.1} | {} |",
-            mb(self.idle_memory.rss_kb),
-            self.idle_memory.threads
-        )?;
-        writeln!(
-            md,
-            "| RSS after the load | {:.1} | {} |",
-            mb(self.after_load_memory.rss_kb),
-            self.after_load_memory.threads
-        )?;
-        writeln!(
-            md,
-            "| peak RSS over the whole run (VmHWM) | {:.1} | |\n",
-            mb(self.after_load_memory.peak_rss_kb)
-        )?;
+        if let (Some(idle), Some(after)) = (self.idle_memory, self.after_load_memory) {
+            writeln!(md, "## Memory\n")?;
+            writeln!(md, "| kabao | MB | threads |")?;
+            writeln!(md, "| --- | ---: | ---: |")?;
+            writeln!(
+                md,
+                "| idle RSS (after start and provisioning, before load) | {:.1} | {} |",
+                mb(idle.rss_kb),
+                idle.threads
+            )?;
+            writeln!(
+                md,
+                "| RSS after the load | {:.1} | {} |",
+                mb(after.rss_kb),
+                after.threads
+            )?;
+            writeln!(
+                md,
+                "| peak RSS over the whole run (VmHWM) | {:.1} | |\n",
+                mb(after.peak_rss_kb)
+            )?;
+        }
 
         writeln!(md, "## Checks\n")?;
-        writeln!(
-            md,
-            "Before each scenario the bench sent one request and checked the answer fully:\n"
-        )?;
+        if self.idle_memory.is_some() {
+            writeln!(
+                md,
+                "Before each scenario the bench sent one request and checked the answer fully:\n"
+            )?;
+        }
         for endpoint in Endpoint::ALL {
             if let Some(s) = self.scenarios.iter().find(|s| s.endpoint == endpoint) {
                 writeln!(md, "- `{}`: {}", endpoint.label(), s.check)?;
@@ -298,7 +317,7 @@ impl Report {
             .map(|s| s.name())
             .collect::<Vec<_>>()
             .join(",");
-        writeln!(
+        write!(
             md,
             "target/release/kabao-bench --scenarios {scenarios} --duration-secs {} --warmup-secs {} \
              --connections {connections} --floor-iterations {} --insert-orders {} \
@@ -324,6 +343,7 @@ impl Report {
             self.settings.taxi_cards,
             self.settings.taxi_warmup_cards
         )?;
+        writeln!(md, "{}", self.store_flags())?;
         writeln!(md, "```\n")?;
         writeln!(
             md,
@@ -331,8 +351,9 @@ impl Report {
              kabao when `target/release/kabao` is missing). `--kabao PATH` benchmarks another \
              binary, `--out` names the report, `--json PATH` also writes the raw results, \
              `--scenarios insert` runs only the inserts, `--scenarios fapiao` only the fapiao applications and their callbacks, \
-             `--scenarios taxi` only the taxi cards. Run it from the workspace root on an \
-             otherwise idle machine."
+             `--scenarios taxi` only the taxi cards; `--stores sqlite` skips the PostgreSQL \
+             runs, `--stores postgres` runs only them, `--postgres-url` names the server. \
+             Run it from the workspace root on an otherwise idle machine."
         )?;
         Ok(())
     }

@@ -15,6 +15,10 @@ mod fapiao_tests;
 mod floors_md;
 mod inserts_md;
 mod markdown;
+mod postgres;
+mod postgres_md;
+#[cfg(test)]
+mod postgres_tests;
 mod results;
 mod taxi;
 mod taxi_md;
@@ -27,6 +31,7 @@ pub use fapiao::{
     FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, CALLBACK_P99_BAR_MS,
     FAPIAO_CPU_RATIO_BAR,
 };
+pub use postgres::{without_password, PostgresResults, StoreRun};
 pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
 pub use taxi::{TaxiResult, TaxiSetup, TAXI_CPU_RATIO_BAR};
 
@@ -106,10 +111,10 @@ pub struct Report {
     pub floor_pair_us: f64,
     /// Verify+sign CPU time with every CPU busy, µs (machines with more than one CPU).
     pub busy_floor_pair_us: Option<f64>,
-    /// kabao's memory after start and provisioning, before load.
-    pub idle_memory: Memory,
-    /// kabao's memory after every scenario.
-    pub after_load_memory: Memory,
+    /// kabao's memory after start and provisioning, before load (SQLite run).
+    pub idle_memory: Option<Memory>,
+    /// kabao's memory after every scenario (SQLite run).
+    pub after_load_memory: Option<Memory>,
     /// The scenarios in run order.
     pub scenarios: Vec<ScenarioResult>,
     /// The insert scenarios in run order.
@@ -118,6 +123,8 @@ pub struct Report {
     pub fapiao: Option<FapiaoResults>,
     /// The taxi loads in run order (set after [`Report::new`]).
     pub taxi: Vec<TaxiResult>,
+    /// The PostgreSQL runs, when asked for (set after [`Report::new`]).
+    pub postgres: Option<PostgresResults>,
 }
 
 /// Mean verify+sign CPU time of some floor measurements, µs.
@@ -170,8 +177,8 @@ impl Report {
         commit: Option<String>,
         kabao_version: String,
         floors: Vec<FloorRun>,
-        idle_memory: Memory,
-        after_load_memory: Memory,
+        idle_memory: Option<Memory>,
+        after_load_memory: Option<Memory>,
         scenarios: Vec<ScenarioResult>,
         inserts: Vec<InsertResult>,
         fapiao: Option<FapiaoResults>,
@@ -197,6 +204,7 @@ impl Report {
             inserts,
             fapiao,
             taxi: Vec::new(),
+            postgres: None,
         }
     }
 
@@ -231,6 +239,7 @@ impl Report {
 
     /// Whether idle RSS is under [`IDLE_RSS_BAR_MB`].
     pub fn memory_bar_met(&self) -> bool {
-        mb(self.idle_memory.rss_kb) < IDLE_RSS_BAR_MB
+        self.idle_memory
+            .is_some_and(|m| mb(m.rss_kb) < IDLE_RSS_BAR_MB)
     }
 }

@@ -102,6 +102,11 @@ pub struct InsertResult {
     pub kabao_cpu_per_insert_us: f64,
     /// kabao CPU seconds per wall second.
     pub kabao_cores_busy: f64,
+    /// PostgreSQL's CPU time for kabao's database in the measured period,
+    /// seconds (`None` on SQLite).
+    pub postgres_cpu_secs: Option<f64>,
+    /// That per accepted insert, µs.
+    pub postgres_cpu_per_insert_us: Option<f64>,
     /// The load generator's CPU time per accepted insert, µs.
     pub bench_cpu_per_insert_us: f64,
     /// The load generator's CPU seconds per wall second.
@@ -173,6 +178,8 @@ impl InsertResult {
             kabao_cpu_secs: kabao_cpu.as_secs_f64(),
             kabao_cpu_per_insert_us: per_insert(kabao_cpu),
             kabao_cores_busy: kabao_cpu.as_secs_f64() / elapsed,
+            postgres_cpu_secs: None,
+            postgres_cpu_per_insert_us: None,
             bench_cpu_per_insert_us: per_insert(bench_cpu),
             bench_cores_busy: bench_cpu.as_secs_f64() / elapsed,
             steal_percent,
@@ -186,6 +193,13 @@ impl InsertResult {
             verified,
             kabao_threads: Vec::new(),
         }
+    }
+
+    /// Records PostgreSQL's CPU time in the measured period (on PostgreSQL).
+    pub fn set_postgres(&mut self, cpu: Option<Duration>) {
+        self.postgres_cpu_secs = cpu.map(|c| c.as_secs_f64());
+        self.postgres_cpu_per_insert_us =
+            cpu.map(|c| c.as_secs_f64() * 1e6 / self.inserts.max(1) as f64);
     }
 
     /// Records what kabao's threads used in the measured period: those

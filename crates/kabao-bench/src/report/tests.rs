@@ -36,7 +36,7 @@ fn scenario(endpoint: Endpoint, connections: usize, kabao_cpu_ms: u64) -> Scenar
     ScenarioResult::new(endpoint, connections, "checked".into(), outcome, cpu, 0.0)
 }
 
-fn insert(connections: usize, inserts: usize, errors: u64) -> InsertResult {
+pub(super) fn insert(connections: usize, inserts: usize, errors: u64) -> InsertResult {
     let memory = Memory {
         rss_kb: 30_000,
         peak_rss_kb: 30_000,
@@ -142,8 +142,8 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
             floor_run("later", 1, 1200.0),
             floor_run("every CPU busy", 2, 1100.0),
         ],
-        memory,
-        memory,
+        Some(memory),
+        Some(memory),
         vec![signed, scenario(Endpoint::Token, 8, 500)],
         inserts,
         None,
