@@ -1,8 +1,11 @@
 //! `kabao export` and `kabao import` move a whole store to the other
 //! backend (SQLite → PostgreSQL on the `api` target, PostgreSQL → SQLite on
 //! `api_postgres`) and back: kabao started on the copy serves every card and
-//! PDF of the original, and the copy exported again is the same file.
+//! PDF of the original, and the copy exported again is the same file; a
+//! fapiao store moves with its applications and delivered callbacks.
 
+use crate::fapiao_issue::{callbacks, direct_inserted, direct_order, issue_one, paid_order};
+use crate::fapiao_world::{FapiaoWorld, DIRECT};
 use crate::helpers::{config, spawn_with};
 use crate::oa_world::{pdf_bytes, vat_invoice, World};
 use crate::test_db::{database_url, postgres, postgres_database};
@@ -134,4 +137,84 @@ async fn transfer_an_export_of_another_schema_version_is_refused_naming_both() {
     ]);
     assert!(!ok);
     assert!(stderr.contains("schema version 1"), "{stderr}");
+}
+
+/// The callbacks of the direct merchant as the control API lists them, once
+/// none is pending any more.
+async fn settled_callbacks(world: &FapiaoWorld) -> serde_json::Value {
+    for _ in 0..100 {
+        let (status, list) = world
+            .app
+            .admin_get(&format!("/callbacks?mchid={DIRECT}"))
+            .await;
+        assert_eq!(status, 200, "{list}");
+        let all = list.as_array().unwrap();
+        if !all.is_empty() && all.iter().all(|c| c["status"] == "delivered") {
+            return list;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the callbacks never all reached delivered");
+}
+
+#[tokio::test]
+async fn transfer_moves_fapiao_applications_and_their_delivered_callbacks() {
+    let world = FapiaoWorld::start().await;
+    let tx = direct_order(&world).await;
+    issue_one(&world, &tx, 100).await;
+    let before = direct_inserted(&world, &tx).await;
+    callbacks(&world, &world.direct, "/direct", "FAPIAO.CARD_INSERTED", 1).await;
+    let delivered = settled_callbacks(&world).await;
+    let source_dir = world.app.stop().await;
+    let file = source_dir.path().join("fapiao.jsonl");
+    let first = export(&database_url(source_dir.path()), &file);
+
+    let copy_dir = tempfile::tempdir().unwrap();
+    let copy = other_backend(copy_dir.path());
+    let (ok, stderr) = kabao(&[
+        "import",
+        "--database-url",
+        &copy,
+        "--in",
+        file.to_str().unwrap(),
+    ]);
+    assert!(ok, "import failed: {stderr}");
+    let mut cfg = config(copy_dir.path());
+    cfg.database_url = copy.clone();
+    let moved = FapiaoWorld {
+        app: spawn_with(copy_dir, cfg).await,
+        ..world
+    };
+
+    // The application, its fapiao and card, and every callback with its
+    // attempts are there as they were.
+    assert_eq!(direct_inserted(&moved, &tx).await, before);
+    assert_eq!(settled_callbacks(&moved).await, delivered);
+
+    // The copy goes on from there: a new application is issued and its
+    // callbacks get ids after the moved ones.
+    let next = paid_order(&moved, DIRECT).await;
+    issue_one(&moved, &next, 200).await;
+    direct_inserted(&moved, &next).await;
+    callbacks(&moved, &moved.direct, "/direct", "FAPIAO.CARD_INSERTED", 2).await;
+    let after = settled_callbacks(&moved).await;
+    let ids = |list: &serde_json::Value| -> Vec<i64> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    let (old, new) = (ids(&delivered), ids(&after));
+    assert_eq!(
+        new.len(),
+        old.len() + 2,
+        "ISSUED and CARD_INSERTED of the new one: {after}"
+    );
+    let highest_old = old.iter().max().unwrap();
+    assert!(
+        new.iter().filter(|id| *id > highest_old).count() == 2,
+        "{new:?} after {old:?}"
+    );
+    assert!(first.lines().count() > 1);
 }
