@@ -6,6 +6,7 @@ pub mod links;
 pub mod oa;
 pub mod pay;
 pub mod query;
+pub mod route_list;
 pub mod web;
 
 use crate::state::AppState;
