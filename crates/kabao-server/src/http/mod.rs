@@ -2,6 +2,7 @@
 //! families under `/v3`, and kabao's own `/_kabao` pages and control API.
 
 pub mod admin;
+pub mod json_shape;
 pub mod links;
 pub mod oa;
 pub mod pay;

@@ -35,10 +35,7 @@ impl fmt::Display for ServedRoute {
 /// method `*`.
 pub fn served_routes<S>(router: &Router<S>) -> Vec<ServedRoute> {
     let text = format!("{router:?}");
-    let path_router = text
-        .split(", fallback_router: ")
-        .next()
-        .unwrap_or_default();
+    let path_router = text.split(", fallback_router: ").next().unwrap_or_default();
     let (routes, node) = path_router
         .split_once("node: Node { paths: {")
         .unwrap_or((path_router, ""));
@@ -98,9 +95,7 @@ mod tests {
 
     #[test]
     fn lists_each_method_of_each_path_and_no_fallback() {
-        let inner = Router::new()
-            .route("/b/{id}", get(ok).put(ok))
-            .fallback(ok);
+        let inner = Router::new().route("/b/{id}", get(ok).put(ok)).fallback(ok);
         let router: Router = Router::new()
             .route("/a", post(ok).fallback(ok))
             .nest("/v3", inner)

@@ -1,0 +1,115 @@
+//! The APIv3 endpoints of the matrix (fapiao signed by the direct merchant,
+//! taxi by the service provider), every answer's signature verified.
+
+use super::run::Callers;
+use super::spec::{Body, Family::*, Spec};
+use crate::fapiao_world::FapiaoWorld;
+
+const F: &str = "/v3/new-tax-control-fapiao";
+const T: &str = "/v3/taxi-invoice";
+
+fn path(prefix: &str, rest: &str) -> &'static str {
+    Box::leak(format!("{prefix}{rest}").into_boxed_str())
+}
+
+/// The APIv3 specs.
+pub fn specs() -> Vec<Spec> {
+    let f = |m, rest: &str, body| Spec::new(PayDirect, m, path(F, rest), body);
+    let t = |m, rest: &str, body| Spec::new(PayProvider, m, path(T, rest), body);
+    let j = Body::Json;
+    vec![
+        Spec::new(PayDirect, "GET", "/v3/certificates", Body::None),
+        f("POST", "/fapiao-applications", j("{}")),
+        f("POST", "/fapiao-applications/issue-general", j("{}")),
+        f("POST", "/fapiao-applications/issue-passenger-transport", j("{}")),
+        f("POST", "/fapiao-applications/issue-refined-oil", j("{}")),
+        f("POST", "/fapiao-applications/real-estate-leasing", j("{}")),
+        f("GET", "/fapiao-applications/{fapiao_apply_id}", Body::None),
+        f(
+            "POST",
+            "/fapiao-applications/{fapiao_apply_id}/reverse",
+            j(r#"{"reverse_reason":"r","fapiao_information":[{"fapiao_id":"f1","fapiao_code":"c","fapiao_number":"n"}]}"#),
+        )
+        .required(&["reverse_reason", "fapiao_information", "fapiao_information[0].fapiao_id"]),
+        f("GET", "/fapiao-applications/{fapiao_apply_id}/fapiao-files", Body::None),
+        // wechatpayv3 POSTs this query without a body.
+        f("POST", "/fapiao-applications/{fapiao_apply_id}/fapiao-files", j(r#"{"fapiao_id":"f1"}"#))
+            .accepts_empty(),
+        f("POST", "/fapiao-applications/upload-fapiao-file", Body::Multipart),
+        f(
+            "POST",
+            "/fapiao-applications/{fapiao_apply_id}/insert-cards",
+            j(r#"{"scene":"WITH_WECHATPAY","buyer_information":{"type":"INDIVIDUAL","name":"n"},"fapiao_card_information":[]}"#),
+        )
+        .required(&["scene", "buyer_information", "fapiao_card_information"]),
+        f("GET", "/merchant/{sub_mchid}/check-status", Body::None),
+        f("GET", "/merchant/{sub_mchid}/check", Body::None),
+        f("POST", "/merchant/{sub_mchid}/check", Body::None),
+        f("GET", "/merchant/base-information", Body::None),
+        f("GET", "/merchant/tax-codes", Body::None).at("/v3/new-tax-control-fapiao/merchant/tax-codes?offset=0&limit=20"),
+        f("GET", "/merchant/development-config", Body::None),
+        f("PATCH", "/merchant/development-config", j(r#"{"callback_url":"https://example.com/cb","show_fapiao_cell":false}"#)),
+        f("POST", "/merchant/development-config", j(r#"{"callback_url":"https://example.com/cb","show_fapiao_cell":false}"#)),
+        f(
+            "POST",
+            "/card-template",
+            j(r#"{"card_appid":"wxmatrix000000000","card_template_information":{"payee_name":"p","logo_url":"https://example.com/l.png"}}"#),
+        )
+        .required(&["card_appid", "card_template_information", "card_template_information.logo_url"]),
+        Spec::new(PayProvider, "GET", path(F, "/fapiaomerchant/getspinviteurl"), Body::None)
+            .at("/v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl?sub_mchid=1900000399"),
+        Spec::new(PayProvider, "GET", path(F, "/fapiaomerchant/listspinvitemchinfo"), Body::None),
+        f("GET", "/user-title/title-url", Body::None)
+            .at("/v3/new-tax-control-fapiao/user-title/title-url?fapiao_apply_id=MATRIX0001&appid=wxmatrix000000000&openid=o1&total_amount=1&source=WEB"),
+        f("GET", "/user-title", Body::None)
+            .at("/v3/new-tax-control-fapiao/user-title?fapiao_apply_id=MATRIX0001&scene=WITH_WECHATPAY"),
+        t(
+            "POST",
+            "/taxi-company/create-taxi-company",
+            j(r#"{"company_name":"c","tax_id":"91310000MA1FL00000","address":"a","invoice_mode":"ONLINE",
+                 "legal_person":"p","region_id":310100,"enterprise_type":"TAXI"}"#),
+        )
+        .required(&["tax_id", "address", "invoice_mode", "legal_person", "region_id", "enterprise_type"]),
+        t("GET", "/taxi-companies/{company_mchid}", Body::None).at("/v3/taxi-invoice/taxi-companies/1900009999?region_id=310100"),
+        t(
+            "POST",
+            "/taxi/update-taxi",
+            j(r#"{"plate_number":"A12345","company_name":"c","main_license":"m","region_id":310100}"#),
+        )
+        .required(&["plate_number", "company_name", "main_license", "region_id"]),
+        t("GET", "/taxies/{plate_number}", Body::None).at("/v3/taxi-invoice/taxies/A12345?region_id=310100"),
+        t(
+            "POST",
+            "/driver/update-driver",
+            j(r#"{"driver_name":"d","id_card_number":"x","company_name":"c","mchid":"1900009999",
+                 "driver_license":"310101199001011234","driver_category":"FULL_TIME","driver_status":"ON_JOB","region_id":310100}"#),
+        )
+        .required(&["driver_name", "id_card_number", "company_name", "mchid", "driver_license", "region_id"]),
+        t("GET", "/drivers/{driver_license}", Body::None).at("/v3/taxi-invoice/drivers/310101199001011234?region_id=310100"),
+        t(
+            "POST",
+            "/attendance/punch",
+            j(r#"{"plate_number":"A12345","driver_license":"310101199001011234","event_time":"2024-01-01T08:00:00+08:00",
+                 "event_type":"SIGN_IN","region_id":310100}"#),
+        )
+        .required(&["plate_number", "driver_license", "event_time", "event_type", "region_id"]),
+        t("GET", "/user-taxi-orders", Body::None).at("/v3/taxi-invoice/user-taxi-orders?appid=wxmatrix000000000&openid=o1&company_mchid=1900009999&region_id=310100&offset=0&limit=10"),
+        t("GET", "/user-taxi-order/find-by-token", Body::None).at("/v3/taxi-invoice/user-taxi-order/find-by-token?token=x&appid=wxmatrix000000000&openid=o1&company_mchid=1900009999&region_id=310100"),
+        t("POST", "/cards/upload-file", Body::Multipart),
+        t("POST", "/cards", j("{}")),
+    ]
+}
+
+#[tokio::test]
+async fn bad_input_matrix_apiv3() {
+    if crate::helpers::postgres() {
+        return; // SQLite only: see the module comment.
+    }
+    let world = FapiaoWorld::start().await;
+    let callers = Callers {
+        app: &world.app,
+        oa_token: None,
+        pay: Some(&world),
+    };
+    super::run_family(&callers, &specs()).await;
+}
