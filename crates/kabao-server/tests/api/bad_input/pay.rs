@@ -5,6 +5,43 @@ use super::run::Callers;
 use super::spec::{Body, Family::*, Spec};
 use crate::fapiao_world::FapiaoWorld;
 
+const CLASSIC: &str = r#"{"scene":"WITH_WECHATPAY","fapiao_apply_id":"MATRIX0001",
+ "buyer_information":{"type":"INDIVIDUAL","name":"n"},
+ "fapiao_information":[{"fapiao_id":"F1","total_amount":100,"need_list":false,
+   "items":[{"tax_code":"3010101020203000000","quantity":100000000,"total_amount":100,"discount":false}]}]}"#;
+const DIGITAL: &str = r#"{"fapiao_apply_id":"MATRIX0001","buyer_information":{"type":"INDIVIDUAL","name":"n"},
+ "fapiao_information":{"fapiao_id":"F1","total_amount":100,"billing_person_id":"p","fapiao_bill_type":"COMM_FAPIAO",
+   "items":[{"tax_code":"3010101020203000000","goods_name":"g","total_amount":100,"tax_rate":600,"discount":false}],
+   "transaction_information":[{"pay_channel":"WECHAT_PAY","transaction_id":"4200000000000000000000000001","amount":100}]}}"#;
+const CLASSIC_REQUIRED: &[&str] = &[
+    "scene",
+    "fapiao_apply_id",
+    "buyer_information",
+    "buyer_information.type",
+    "buyer_information.name",
+    "fapiao_information",
+    "fapiao_information[0].fapiao_id",
+    "fapiao_information[0].total_amount",
+    "fapiao_information[0].items",
+    "fapiao_information[0].items[0].tax_code",
+    "fapiao_information[0].items[0].quantity",
+    "fapiao_information[0].items[0].total_amount",
+];
+const DIGITAL_REQUIRED: &[&str] = &[
+    "fapiao_apply_id",
+    "buyer_information.type",
+    "buyer_information.name",
+    "fapiao_information.fapiao_id",
+    "fapiao_information.total_amount",
+    "fapiao_information.billing_person_id",
+    "fapiao_information.fapiao_bill_type",
+    "fapiao_information.items[0].tax_code",
+    "fapiao_information.items[0].tax_rate",
+    "fapiao_information.transaction_information[0].transaction_id",
+];
+/// fapiao_apply_id: string(32) in every issuing YAML.
+const APPLY_ID_LIMIT: &[(&str, usize)] = &[("fapiao_apply_id", 32)];
+
 const F: &str = "/v3/new-tax-control-fapiao";
 const T: &str = "/v3/taxi-invoice";
 
@@ -19,11 +56,19 @@ pub fn specs() -> Vec<Spec> {
     let j = Body::Json;
     vec![
         Spec::new(PayDirect, "GET", "/v3/certificates", Body::None),
-        f("POST", "/fapiao-applications", j("{}")),
-        f("POST", "/fapiao-applications/issue-general", j("{}")),
-        f("POST", "/fapiao-applications/issue-passenger-transport", j("{}")),
-        f("POST", "/fapiao-applications/issue-refined-oil", j("{}")),
-        f("POST", "/fapiao-applications/real-estate-leasing", j("{}")),
+        f("POST", "/fapiao-applications", j(CLASSIC)).required(CLASSIC_REQUIRED).limits(APPLY_ID_LIMIT),
+        f("POST", "/fapiao-applications/issue-general", j(DIGITAL))
+            .required(DIGITAL_REQUIRED)
+            .limits(APPLY_ID_LIMIT),
+        f("POST", "/fapiao-applications/issue-passenger-transport", j(DIGITAL))
+            .required(DIGITAL_REQUIRED)
+            .limits(APPLY_ID_LIMIT),
+        f("POST", "/fapiao-applications/issue-refined-oil", j(DIGITAL))
+            .required(DIGITAL_REQUIRED)
+            .limits(APPLY_ID_LIMIT),
+        f("POST", "/fapiao-applications/real-estate-leasing", j(DIGITAL))
+            .required(DIGITAL_REQUIRED)
+            .limits(APPLY_ID_LIMIT),
         f("GET", "/fapiao-applications/{fapiao_apply_id}", Body::None),
         f(
             "POST",

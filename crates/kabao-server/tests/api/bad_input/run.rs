@@ -56,7 +56,14 @@ pub async fn run_cases(
             if !pick(&class) {
                 continue;
             }
-            let answer = send(callers, spec, &class).await;
+            let mut answer = send(callers, spec, &class).await;
+            // The issuing calls have a per-merchant rate limit (100 a
+            // second) that the matrix outruns; its answer is not what this
+            // case tests, so the case waits it out and is sent again.
+            while answer.status == 429 {
+                tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+                answer = send(callers, spec, &class).await;
+            }
             sent += 1;
             if let Err(why) = judge(spec, &class, &answer) {
                 failures.push(format!(
@@ -151,6 +158,14 @@ pub fn names(text: &str, field: &str) -> bool {
     text.contains(field) || text.contains(last)
 }
 
+/// Whether a refusal is about a length (so a value at the documented
+/// limit was refused for being too long, not for naming nothing stored).
+fn about_length(text: &str) -> bool {
+    ["character", "length", "long", "exceed", "长度"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
 /// Checks `answer` against what `class` must get on `spec`'s family.
 pub fn judge(spec: &Spec, class: &Class, answer: &Answer) -> Result<(), String> {
     if answer.status >= 500 {
@@ -166,7 +181,7 @@ pub fn judge(spec: &Spec, class: &Class, answer: &Answer) -> Result<(), String> 
             let errcode = answer.json["errcode"].as_i64().ok_or("no errcode")?;
             let errmsg = answer.json["errmsg"].as_str().unwrap_or_default();
             if let Class::Length(f, _, false) = class {
-                return if errcode != 0 && names(errmsg, f) {
+                return if errcode != 0 && names(errmsg, f) && about_length(errmsg) {
                     Err(format!("refused at the documented limit of {f}"))
                 } else {
                     Ok(())
@@ -213,7 +228,10 @@ pub fn judge(spec: &Spec, class: &Class, answer: &Answer) -> Result<(), String> 
             let message = answer.json["message"].as_str().unwrap_or_default();
             let detail_field = answer.json["detail"]["field"].as_str().unwrap_or_default();
             if let Class::Length(f, _, false) = class {
-                return if answer.status >= 400 && (detail_field == f || names(message, f)) {
+                return if answer.status >= 400
+                    && (detail_field == f || names(message, f))
+                    && about_length(message)
+                {
                     Err(format!("refused at the documented limit of {f}"))
                 } else {
                     Ok(())
