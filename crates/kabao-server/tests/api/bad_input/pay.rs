@@ -42,6 +42,19 @@ const DIGITAL_REQUIRED: &[&str] = &[
 /// fapiao_apply_id: string(32) in every issuing YAML.
 const APPLY_ID_LIMIT: &[(&str, usize)] = &[("fapiao_apply_id", 32)];
 
+/// The taxi seed's example card, for a company that does not exist.
+const TAXI_CARD: &str = r#"{"company_mchid":"1900009999","token":"x","appid":"wxmatrix000000000","openid":"oMatrix",
+ "region_id":310100,"fapiao_card_information":{"fapiao_media_id":"ASNFZ4mrze/+3LqYdlQyEA==","fapiao_number":"12897794",
+ "fapiao_code":"044001911211","fapiao_time":"2020-07-01T12:00:00+08:00","check_code":"69001808340631374774",
+ "password":"006>299-375","total_amount":382895,"tax_amount":44050,"amount":338845,
+ "buyer_information":{"type":"ORGANIZATION","name":"n","taxpayer_id":"202003261233701778","address":"a",
+   "telephone":"075512345678","bank_name":"b","bank_account":"62001234567890"},
+ "seller_information":{"name":"s","taxpayer_id":"202003261233701778","address":"a","telephone":"075512345678",
+   "bank_name":"b","bank_account":"62001234567890"},
+ "extra_information":{"payee":"p","reviewer":"r","drawer":"d"},
+ "items":[{"tax_code":"3010101020203000000","goods_name":"g","quantity":100000000,"unit_price":380442000000,
+   "amount":380442,"tax_amount":49458,"total_amount":429900,"tax_rate":1300,"tax_prefer_mark":"NO_FAVORABLE","discount":false}],"remark":"r"}}"#;
+
 const F: &str = "/v3/new-tax-control-fapiao";
 const T: &str = "/v3/taxi-invoice";
 
@@ -141,7 +154,13 @@ pub fn specs() -> Vec<Spec> {
         t("GET", "/user-taxi-orders", Body::None).at("/v3/taxi-invoice/user-taxi-orders?appid=wxmatrix000000000&openid=o1&company_mchid=1900009999&region_id=310100&offset=0&limit=10"),
         t("GET", "/user-taxi-order/find-by-token", Body::None).at("/v3/taxi-invoice/user-taxi-order/find-by-token?token=x&appid=wxmatrix000000000&openid=o1&company_mchid=1900009999&region_id=310100"),
         t("POST", "/cards/upload-file", Body::Multipart),
-        t("POST", "/cards", j("{}")),
+        t("POST", "/cards", j(TAXI_CARD)).required(&[
+            "company_mchid",
+            "openid",
+            "region_id",
+            "fapiao_card_information",
+            "fapiao_card_information.fapiao_media_id",
+        ]),
     ]
 }
 
