@@ -112,6 +112,7 @@ async fn bad_input_matrix_official_account() {
         app: &world.app,
         oa_token: Some(&world.platform_token),
         pay: None,
+        console_cookie: None,
     };
     super::run_family(&callers, &specs()).await;
 }

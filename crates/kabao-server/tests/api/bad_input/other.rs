@@ -1,7 +1,8 @@
 //! kabao's own endpoints in the matrix: the control API (answers
 //! `{"error","message","field"?}` naming the field) and the person-facing
 //! pages and forms (HTML; bad input is never a server error and changes
-//! nothing).
+//! nothing), sent with a logged-in console session so that the console's
+//! forms read their fields.
 
 use super::run::Callers;
 use super::spec::{Body, Family::*, Spec};
@@ -174,10 +175,28 @@ async fn bad_input_matrix_control_api_and_pages() {
         return; // SQLite only: see the module comment.
     }
     let app = crate::helpers::spawn_app().await;
+    let console = crate::console_steps::Console::logged_in(&app).await;
+    let forms = console.get("/_kabao/console/controls").await;
+    assert_eq!(
+        forms.status, 200,
+        "the session opens the console: {}",
+        forms.body
+    );
+    let refused = console
+        .post(
+            "/_kabao/console/controls/clock",
+            &[("advance_seconds", "x")],
+        )
+        .await;
+    assert!(
+        refused.status < 500 && refused.status != 303,
+        "a bad form reaches its field check"
+    );
     let callers = Callers {
         app: &app,
         oa_token: None,
         pay: None,
+        console_cookie: console.cookie.clone(),
     };
     let mut specs = admin_specs();
     specs.extend(page_specs());

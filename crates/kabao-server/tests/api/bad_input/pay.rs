@@ -174,6 +174,7 @@ async fn bad_input_matrix_apiv3() {
         app: &world.app,
         oa_token: None,
         pay: Some(&world),
+        console_cookie: None,
     };
     super::run_family(&callers, &specs()).await;
 }

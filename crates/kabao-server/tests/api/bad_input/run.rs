@@ -14,6 +14,9 @@ pub struct Callers<'a> {
     pub oa_token: Option<&'a str>,
     /// The APIv3 world (merchants with keys).
     pub pay: Option<&'a FapiaoWorld>,
+    /// A logged-in console session cookie, sent (with the page's `Origin`)
+    /// to the pages, so console forms get past the login to their fields.
+    pub console_cookie: Option<String>,
 }
 
 /// One answer: status, JSON body (Null when not JSON) and the text.
@@ -115,7 +118,16 @@ pub async fn send(callers: &Callers<'_>, spec: &Spec, class: &Class) -> Answer {
             .http
             .request(method.parse().unwrap(), app.url(&target))
             .bearer_auth(ADMIN_TOKEN),
-        Family::Page => app.http.request(method.parse().unwrap(), app.url(&target)),
+        Family::Page => {
+            let request = app
+                .http
+                .request(method.parse().unwrap(), app.url(&target))
+                .header("Origin", app.base_url.clone());
+            match &callers.console_cookie {
+                Some(cookie) => request.header("Cookie", cookie.as_str()),
+                None => request,
+            }
+        }
     };
     if let Some(ct) = content_type.filter(|_| body.is_some()) {
         request = request.header("Content-Type", ct);
