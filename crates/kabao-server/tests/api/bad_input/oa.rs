@@ -104,9 +104,6 @@ pub fn specs() -> Vec<Spec> {
 
 #[tokio::test]
 async fn bad_input_matrix_official_account() {
-    if crate::helpers::postgres() {
-        return; // SQLite only: see the module comment.
-    }
     let world = World::new().await;
     let callers = Callers {
         app: &world.app,

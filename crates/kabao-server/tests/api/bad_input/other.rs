@@ -171,9 +171,6 @@ pub fn page_specs() -> Vec<Spec> {
 
 #[tokio::test]
 async fn bad_input_matrix_control_api_and_pages() {
-    if crate::helpers::postgres() {
-        return; // SQLite only: see the module comment.
-    }
     let app = crate::helpers::spawn_app().await;
     let console = crate::console_steps::Console::logged_in(&app).await;
     let forms = console.get("/_kabao/console/controls").await;

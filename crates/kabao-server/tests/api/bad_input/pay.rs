@@ -166,9 +166,6 @@ pub fn specs() -> Vec<Spec> {
 
 #[tokio::test]
 async fn bad_input_matrix_apiv3() {
-    if crate::helpers::postgres() {
-        return; // SQLite only: see the module comment.
-    }
     let world = FapiaoWorld::start().await;
     let callers = Callers {
         app: &world.app,
