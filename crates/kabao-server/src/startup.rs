@@ -212,6 +212,12 @@ impl Application {
         self.demo_guide.as_deref()
     }
 
+    /// Every (method, path) this application's router serves: the list the
+    /// bad-input matrix test checks its cases against.
+    pub fn served_routes(&self) -> Vec<crate::http::route_list::ServedRoute> {
+        crate::http::route_list::served_routes(&crate::http::router(self.state.clone()))
+    }
+
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) {
         let pushes = crate::worker::spawn_push_worker(

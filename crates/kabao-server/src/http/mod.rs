@@ -2,10 +2,12 @@
 //! families under `/v3`, and kabao's own `/_kabao` pages and control API.
 
 pub mod admin;
+pub mod json_shape;
 pub mod links;
 pub mod oa;
 pub mod pay;
 pub mod query;
+pub mod route_list;
 pub mod web;
 
 use crate::state::AppState;

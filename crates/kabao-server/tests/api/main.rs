@@ -1,6 +1,7 @@
 //! End-to-end tests: the real server on 127.0.0.1:0, spoken to over HTTP.
 
 pub(crate) mod admin;
+pub(crate) mod bad_input;
 pub(crate) mod callback_leases;
 pub(crate) mod card_package_page;
 pub(crate) mod console;
@@ -20,6 +21,7 @@ pub(crate) mod fapiao_steps;
 pub(crate) mod fapiao_titles;
 pub(crate) mod fapiao_world;
 pub(crate) mod helpers;
+pub(crate) mod isolation;
 pub(crate) mod kill_load;
 pub(crate) mod logs;
 pub(crate) mod oa_invoice_flow;

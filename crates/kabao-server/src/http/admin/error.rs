@@ -81,6 +81,22 @@ impl AdminError {
         )
     }
 
+    /// 405 for a method the endpoint does not serve.
+    pub fn method_not_allowed(method: &axum::http::Method) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("method {method} is not allowed here"),
+            None,
+        )
+    }
+
+    /// 400 for a request axum refused before a handler saw it (a path or
+    /// query that does not decode, a body over a limit).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message, None)
+    }
+
     /// 500, after logging the cause.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error on the control API");
@@ -132,13 +148,56 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AdminJson<T> {
         let bytes = axum::body::to_bytes(req.into_body(), 1024 * 1024)
             .await
             .map_err(|_| AdminError::field(FieldError::new("body", "exceeds 1 MiB")))?;
+        crate::http::json_shape::check(&bytes)
+            .map_err(|p| AdminError::field(FieldError::new(p.field(), p.reason())))?;
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de)
+        let value = serde_path_to_error::deserialize(de)
             .map(AdminJson)
             .map_err(|e| {
                 let path = e.path().to_string();
-                let field = if path == "." { "body".to_owned() } else { path };
-                AdminError::field(FieldError::new(field, e.into_inner().to_string()))
-            })
+                let inner = e.into_inner().to_string();
+                let missing = inner
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next());
+                let field = match (path.as_str(), missing) {
+                    ("." | "", Some(m)) => m.to_owned(),
+                    (p, Some(m)) => format!("{p}.{m}"),
+                    ("." | "", None) => "body".to_owned(),
+                    (p, None) => p.to_owned(),
+                };
+                AdminError::field(FieldError::new(field, inner))
+            })?;
+        Ok(value)
     }
+}
+
+/// Middleware: an error answer that is not JSON (axum's own rejections: a
+/// method the route does not serve, a path or query that does not decode)
+/// becomes the control API's `{"error","message"}`, so every refusal has
+/// one shape.
+pub async fn json_errors(req: Request, next: axum::middleware::Next) -> Response {
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        return AdminError::method_not_allowed(&method).into_response();
+    }
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).trim().to_owned();
+    if status.is_server_error() {
+        return AdminError::internal(text).into_response();
+    }
+    let mut answer = AdminError::bad_request(text).into_response();
+    *answer.status_mut() = status;
+    answer
 }

@@ -61,6 +61,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .merge(protected)
+        .layer(middleware::from_fn(error::json_errors))
 }
 
 async fn openapi() -> Response {

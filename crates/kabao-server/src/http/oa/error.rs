@@ -65,3 +65,37 @@ pub async fn require_get() -> OaError {
 pub async fn require_post() -> OaError {
     OaError::new(OaErrcode::RequirePost)
 }
+
+/// Middleware: an answer that is not JSON (axum's own rejections: a query
+/// that does not decode, a body over a route's limit, a method the route
+/// does not serve) becomes the Official Account error on HTTP 200, since
+/// wechatpy reads only HTTP 200 JSON answers for an errcode.
+pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).trim().to_owned();
+    let error = match status {
+        StatusCode::METHOD_NOT_ALLOWED if method == axum::http::Method::GET => {
+            OaError::new(OaErrcode::RequirePost)
+        }
+        StatusCode::METHOD_NOT_ALLOWED => OaError::new(OaErrcode::RequireGet),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            OaError::with_detail(OaErrcode::DataFormatError, "the request body is too large")
+        }
+        s if s.is_server_error() => OaError::system(text),
+        _ => OaError::with_detail(OaErrcode::InvalidArgs, text),
+    };
+    error.into_response()
+}

@@ -144,8 +144,19 @@ fn parse<T: DeserializeOwned>(
     prefix: &str,
     missing: OaErrcode,
 ) -> Result<T, OaError> {
+    crate::http::json_shape::check(bytes).map_err(|p| {
+        let field = match (prefix, p.field()) {
+            ("", field) => field.to_owned(),
+            (prefix, "body") => prefix.to_owned(),
+            (prefix, field) => format!("{prefix}.{field}"),
+        };
+        OaError::with_detail(
+            OaErrcode::DataFormatError,
+            format!("field {field}: {}", p.reason()),
+        )
+    })?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
         let join = |parts: &[&str]| {
@@ -175,5 +186,6 @@ fn parse<T: DeserializeOwned>(
             format!("field {path}: {message}")
         };
         OaError::with_detail(OaErrcode::DataFormatError, detail)
-    })
+    })?;
+    Ok(value)
 }

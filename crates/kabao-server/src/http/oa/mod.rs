@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
             "/cgi-bin/ticket/getticket",
             get(ticket::get_ticket).fallback(error::require_get),
         )
+        .layer(axum::middleware::from_fn(error::json_errors))
 }
 
 /// The answer to any path kabao does not serve outside `/v3` and `/_kabao`.

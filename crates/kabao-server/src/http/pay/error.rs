@@ -99,6 +99,11 @@ pub async fn unknown_api(uri: axum::http::Uri) -> PayError {
 
 /// 405 INVALID_REQUEST for a known path called with the wrong method.
 pub async fn method_not_allowed(method: axum::http::Method) -> Response {
+    method_not_allowed_answer(&method)
+}
+
+/// The answer of [`method_not_allowed`], for code that is not a handler.
+pub fn method_not_allowed_answer(method: &axum::http::Method) -> Response {
     let mut response = PayError::new(
         ErrorCode::InvalidRequest,
         format!("method {method} is not allowed here"),

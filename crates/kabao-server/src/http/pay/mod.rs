@@ -9,6 +9,7 @@ pub mod fapiao;
 pub mod signing;
 mod taxi;
 mod upload;
+mod wire_shape;
 
 pub use error::{pay_json, PayError, JSON_CONTENT_TYPE};
 pub use extract::SignedRequest;

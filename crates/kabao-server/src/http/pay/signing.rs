@@ -95,12 +95,24 @@ pub async fn sign_responses(State(state): State<AppState>, req: Request, next: N
             .map(|a| a.mchid);
         (header(HEADER_SERIAL), mchid)
     };
+    let method = req.method().clone();
     let response = next.run(req).await;
-    let (mut parts, body) = response.into_parts();
+    let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(b) => b,
         Err(e) => return PayError::system(e).into_response(),
     };
+    let (mut parts, body) =
+        match super::wire_shape::reshape(&method, parts.status, &parts.headers, &body) {
+            Some(answer) => {
+                let (parts, body) = answer.into_parts();
+                match axum::body::to_bytes(body, usize::MAX).await {
+                    Ok(b) => (parts, b),
+                    Err(e) => return PayError::system(e).into_response(),
+                }
+            }
+            None => (parts, body),
+        };
     let merchant = match &mchid {
         Some(m) => state.keyring.merchant(m).await.ok().flatten(),
         None => None,

@@ -72,8 +72,8 @@ async fn push_config_is_validated_and_read_back() {
             json!({"url": "https://example.com/x", "token": TOKEN, "original_id": "bad id!"}),
             "original_id",
         ),
-        (json!({"token": TOKEN}), "body"),
-        (json!({"url": "https://example.com/x"}), "body"),
+        (json!({"token": TOKEN}), "url"),
+        (json!({"url": "https://example.com/x"}), "token"),
         (json!({"url": "https://example.com/x", "token": 5}), "token"),
         (
             json!({"url": "https://example.com/x", "token": TOKEN, "extra": 1}),

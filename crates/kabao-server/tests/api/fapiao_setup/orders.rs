@@ -92,7 +92,7 @@ async fn a_paid_order_names_its_bad_field_and_out_trade_no_is_unique_per_merchan
             json!({"mchid": DIRECT, "amount": 1, "out_trade_no": "x"}),
             "out_trade_no",
         ),
-        (json!({"mchid": DIRECT}), "body"),
+        (json!({"mchid": DIRECT}), "amount"),
     ] {
         let (status, answer) = w.app.admin_post("/fapiao/pay-orders", &body).await;
         assert_eq!(status, 400, "{answer}");

@@ -40,11 +40,19 @@ pub async fn set_biz_attr(
     let action = query::param(&uri, "action").unwrap_or_default();
     let appid = caller.app.appid.as_str();
     let now = state.clock.now();
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &body
-    };
+    let limit = state.settings.max_body_bytes;
+    if body.len() > limit {
+        return Err(OaError::with_detail(
+            OaErrcode::DataFormatError,
+            format!("request body exceeds {limit} bytes"),
+        ));
+    }
+    // The get_ actions take no body; a set_ action without one is 44002.
+    let blank = body.iter().all(u8::is_ascii_whitespace);
+    if blank && action.starts_with("set_") {
+        return Err(OaError::new(OaErrcode::EmptyPostData));
+    }
+    let body: &[u8] = if blank { b"{}" } else { &body };
     let store = &state.store;
     match action.as_str() {
         "set_auth_field" => {

@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use kabao_protocol::oa::merchant::GetAuthUrlRequest;
+use kabao_protocol::oa::OaErrcode;
 use serde_json::{json, Value};
 
 /// Seconds a bill authorisation link is valid (the seed example's 7200).
@@ -30,6 +31,7 @@ pub async fn create_bill_card(
     } else {
         ""
     };
+    check_types(info, prefix)?;
     let text = |v: Option<&Value>| {
         v.and_then(Value::as_str)
             .unwrap_or_default()
@@ -56,6 +58,39 @@ pub async fn create_bill_card(
     };
     state.store.put_card_template(&template).await?;
     Ok(ok_with(json!({ "card_id": template.card_id })))
+}
+
+/// A bill template read as JSON: the object fields are objects and the
+/// text fields text (or absent), else 47001 naming the field, as a typed
+/// body would be answered.
+fn check_types(info: &Value, prefix: &str) -> Result<(), OaError> {
+    let wrong = |field: &str, expected: &str| {
+        OaError::with_detail(
+            OaErrcode::DataFormatError,
+            format!("field {prefix}{field}: expected {expected}"),
+        )
+    };
+    let object = |v: Option<&Value>| v.is_none_or(|v| v.is_object() || v.is_null());
+    let text = |v: Option<&Value>| v.is_none_or(|v| v.is_string() || v.is_null());
+    if !info.is_object() {
+        return Err(OaError::with_detail(
+            OaErrcode::DataFormatError,
+            "field invoice_info: expected an object",
+        ));
+    }
+    if !text(info.get("payee")) {
+        return Err(wrong("payee", "a string"));
+    }
+    let base = info.get("base_info");
+    if !object(base) {
+        return Err(wrong("base_info", "an object"));
+    }
+    for field in ["logo_url", "title"] {
+        if !text(base.and_then(|b| b.get(field))) {
+            return Err(wrong(&format!("base_info.{field}"), "a string"));
+        }
+    }
+    Ok(())
 }
 
 /// N2: the payer's authorisation link for a bill order (no `type`).

@@ -19,7 +19,23 @@ use serde_json::json;
 
 /// P1: the platform's `s_pappid`, registered on its first call and the same
 /// ever after, inside the real link's shape.
-pub async fn set_url(State(state): State<AppState>, caller: OaCaller) -> Result<Response, OaError> {
+pub async fn set_url(
+    State(state): State<AppState>,
+    caller: OaCaller,
+    body: bytes::Bytes,
+) -> Result<Response, OaError> {
+    // The body is `{}` (wechatpy) or nothing; anything else must still be a
+    // JSON object within the size limit.
+    let limit = state.settings.max_body_bytes;
+    if body.len() > limit {
+        return Err(OaError::with_detail(
+            OaErrcode::DataFormatError,
+            format!("request body exceeds {limit} bytes"),
+        ));
+    }
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        crate::http::oa::extract::parse_json::<serde_json::Value>(&body)?;
+    }
     let appid = caller.app.appid.as_str();
     let s_pappid = state
         .store
