@@ -24,6 +24,7 @@ pub mod insert;
 pub mod load;
 pub mod machine;
 pub mod oa_setup;
+pub mod plots;
 pub mod procstat;
 pub mod receiver;
 pub mod report;
