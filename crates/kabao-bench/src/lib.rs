@@ -25,6 +25,8 @@ pub mod load;
 pub mod machine;
 pub mod oa_setup;
 pub mod plots;
+pub mod prism;
+pub mod prism_server;
 pub mod procstat;
 pub mod receiver;
 pub mod report;
@@ -73,6 +75,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.scenarios.contains(&Scenario::Taxi) && args.taxi_cards == 0 {
         bail!("--taxi-cards must be positive");
+    }
+    if args.scenarios.contains(&Scenario::Prism) && !args.prism_spec.is_file() {
+        bail!(
+            "the prism scenario mocks {}, which is not a file (set --prism-spec or KABAO_PRISM_SPEC)",
+            args.prism_spec.display()
+        );
     }
     ensure_built(&args.kabao)?;
     tokio::runtime::Builder::new_current_thread()
@@ -176,6 +184,13 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         kabao_flags.push((scenario_secs + 120).to_string());
     }
 
+    // Installed first, so that a missing npm stops the run before the long scenarios.
+    let prism_install = if args.scenarios.contains(&Scenario::Prism) {
+        Some(prism_server::install(&args.prism_version)?)
+    } else {
+        None
+    };
+
     eprintln!("starting {}", args.kabao.display());
     let kabao = Kabao::start(&args.kabao, &kabao_flags)?;
     kabao.wait_healthy(Duration::from_secs(30)).await?;
@@ -273,6 +288,12 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let pid = kabao.pid();
     let exit = kabao.stop()?;
     eprintln!("kabao (pid {pid}) stopped: {exit}");
+    // Prism runs once kabao has stopped, so each has the machine to itself.
+    let prism = match &prism_install {
+        Some(install) => Some(prism::run(install, ticks, &args).await?),
+        None => None,
+    };
+    drop(prism_install);
 
     let mut report = Report::new(
         started,
@@ -309,6 +330,19 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         fapiao,
     );
     report.taxi = taxi;
+    report.prism = prism;
+    let plots_dir = args
+        .plots_dir
+        .clone()
+        .unwrap_or_else(|| report::charts::default_plots_dir(&args.out));
+    report.plots = report::charts::write_plots(&report, &plots_dir, &args.out)?;
+    if !report.plots.is_empty() {
+        eprintln!(
+            "wrote {} plots to {}",
+            report.plots.len(),
+            plots_dir.display()
+        );
+    }
     std::fs::write(&args.out, report.markdown())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("wrote {}", args.out.display());
@@ -336,7 +370,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             .taxi
             .iter()
             .map(|t| t.errors + t.warmup_errors)
-            .sum::<u64>();
+            .sum::<u64>()
+        + report.prism.as_ref().map_or(0, |p| p.errors());
     if errors > 0 {
         bail!("{errors} requests failed; see {}", args.out.display());
     }

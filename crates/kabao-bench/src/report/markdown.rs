@@ -71,6 +71,9 @@ impl Report {
         )?;
         FapiaoResults::write_bars(self.fapiao.as_ref(), md)?;
         self.write_taxi_bar(md)?;
+        if let Some(prism) = &self.prism {
+            prism.write_bar(md, self.fapiao.as_ref())?;
+        }
         writeln!(
             md,
             "| idle memory (kabao RSS after start and provisioning) | < {IDLE_RSS_BAR_MB:.0} MB | {:.1} MB | {} |\n",
@@ -90,6 +93,10 @@ impl Report {
         if !self.taxi.is_empty() {
             self.write_taxi(md)?;
         }
+        if let Some(prism) = &self.prism {
+            prism.write_section(md, self.fapiao.as_ref(), &self.settings)?;
+        }
+        self.write_plots(md)?;
         if !self.floors.is_empty() {
             self.write_floors(md)?;
         }

@@ -8,6 +8,7 @@ use crate::Scenario;
 use serde::Serialize;
 use std::fmt::Write as _;
 
+pub mod charts;
 mod fapiao;
 mod fapiao_md;
 #[cfg(test)]
@@ -15,6 +16,10 @@ mod fapiao_tests;
 mod floors_md;
 mod inserts_md;
 mod markdown;
+mod prism;
+mod prism_md;
+#[cfg(test)]
+mod prism_tests;
 mod results;
 mod taxi;
 mod taxi_md;
@@ -23,10 +28,12 @@ mod taxi_tests;
 #[cfg(test)]
 mod tests;
 
+pub use charts::PlotLink;
 pub use fapiao::{
     FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, CALLBACK_P99_BAR_MS,
     FAPIAO_CPU_RATIO_BAR,
 };
+pub use prism::{PrismRatio, PrismResults, PrismRun};
 pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
 pub use taxi::{TaxiResult, TaxiSetup, TAXI_CPU_RATIO_BAR};
 
@@ -118,6 +125,10 @@ pub struct Report {
     pub fapiao: Option<FapiaoResults>,
     /// The taxi loads in run order (set after [`Report::new`]).
     pub taxi: Vec<TaxiResult>,
+    /// Prism mocking fapiao-applications, when run (set after [`Report::new`]).
+    pub prism: Option<PrismResults>,
+    /// The SVG plots written beside the report (set after [`Report::new`]).
+    pub plots: Vec<PlotLink>,
 }
 
 /// Mean verify+sign CPU time of some floor measurements, µs.
@@ -197,6 +208,8 @@ impl Report {
             inserts,
             fapiao,
             taxi: Vec::new(),
+            prism: None,
+            plots: Vec::new(),
         }
     }
 
