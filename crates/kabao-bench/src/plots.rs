@@ -15,6 +15,19 @@ use std::path::Path;
 pub const SIZE: (u32, u32) = (900, 520);
 /// The font family of every text: a generic family every SVG viewer maps to a font it has.
 const FONT: &str = "sans-serif";
+/// Line colours, in series order (then again): far apart, none pale on white.
+pub const COLORS: [RGBColor; 10] = [
+    RGBColor(0x1F, 0x77, 0xB4),
+    RGBColor(0xD6, 0x27, 0x28),
+    RGBColor(0x2C, 0xA0, 0x2C),
+    RGBColor(0xFF, 0x7F, 0x0E),
+    RGBColor(0x94, 0x67, 0xBD),
+    RGBColor(0x8C, 0x56, 0x4B),
+    RGBColor(0xE3, 0x77, 0xC2),
+    RGBColor(0x7F, 0x7F, 0x7F),
+    RGBColor(0xBC, 0xBD, 0x22),
+    RGBColor(0x17, 0xBE, 0xCF),
+];
 
 /// How an axis maps values to positions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +85,10 @@ impl Chart {
     }
 }
 
-/// The span an axis shows for `values`: a little wider than their extent, and
-/// never empty (one value, or all equal, still gets a span around it).
-pub fn axis_span(scale: Scale, values: impl Iterator<Item = f64>) -> Range<f64> {
+/// The span an axis shows for `values`: a little wider than their extent,
+/// never empty (one value, or all equal, still gets a span around it), with
+/// the top `headroom` (a fraction of the axis) left free for the legend.
+pub fn axis_span(scale: Scale, values: impl Iterator<Item = f64>, headroom: f64) -> Range<f64> {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
     });
@@ -84,13 +98,44 @@ pub fn axis_span(scale: Scale, values: impl Iterator<Item = f64>) -> Range<f64> 
             Scale::Log => 1.0..10.0,
         };
     }
+    let headroom = headroom.clamp(0.0, 0.8);
     match scale {
         Scale::Linear => {
             let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.05).max(1e-9);
             let lo = if lo >= 0.0 { 0.0 } else { lo - pad };
-            lo..hi + pad
+            let hi = hi + pad;
+            lo..hi + (hi - lo) * headroom / (1.0 - headroom)
         }
-        Scale::Log => (lo / 1.6)..(hi * 1.6),
+        Scale::Log => {
+            let (lo, hi) = ((lo / 1.6).ln(), (hi * 1.6).ln());
+            lo.exp()..(hi + (hi - lo) * headroom / (1.0 - headroom)).exp()
+        }
+    }
+}
+
+/// The part of the plot's height the legend takes with `series` entries.
+fn legend_headroom(series: usize) -> f64 {
+    if series == 0 {
+        0.0
+    } else {
+        0.04 + 0.045 * series as f64
+    }
+}
+
+/// A log axis's label: only at 1, 2 and 5 times a power of ten, so that the
+/// labels of the minor grid lines do not crowd.
+pub fn log_label(v: f64) -> String {
+    if v <= 0.0 || !v.is_finite() {
+        return String::new();
+    }
+    let mantissa = v / 10f64.powf(v.log10().floor());
+    if [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .any(|m| (mantissa - m).abs() < 1e-6)
+    {
+        short_number(v)
+    } else {
+        String::new()
     }
 }
 
@@ -126,10 +171,12 @@ pub fn render_svg(chart: &Chart) -> anyhow::Result<String> {
     let xs = axis_span(
         chart.x_scale,
         series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
+        0.0,
     );
     let ys = axis_span(
         chart.y_scale,
         series.iter().flat_map(|s| s.points.iter().map(|p| p.1)),
+        legend_headroom(series.len()),
     );
     let mut svg = String::new();
     {
@@ -150,6 +197,13 @@ pub fn render_svg(chart: &Chart) -> anyhow::Result<String> {
 pub fn write_svg(chart: &Chart, path: &Path) -> anyhow::Result<()> {
     let svg = render_svg(chart)?;
     std::fs::write(path, svg).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn label(scale: Scale, v: f64) -> String {
+    match scale {
+        Scale::Linear => short_number(v),
+        Scale::Log => log_label(v),
+    }
 }
 
 fn drawing<E: std::fmt::Debug>(e: E) -> anyhow::Error {
@@ -180,15 +234,17 @@ where
     plot.configure_mesh()
         .x_desc(chart.x_label.as_str())
         .y_desc(chart.y_label.as_str())
+        .x_labels(12)
+        .y_labels(12)
         .label_style((FONT, 14))
         .axis_desc_style((FONT, 16))
-        .x_label_formatter(&|v| short_number(*v))
-        .y_label_formatter(&|v| short_number(*v))
+        .x_label_formatter(&|v| label(chart.x_scale, *v))
+        .y_label_formatter(&|v| label(chart.y_scale, *v))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(drawing)?;
     for (i, s) in series.iter().enumerate() {
-        let color = Palette99::pick(i).to_rgba();
+        let color = COLORS[i % COLORS.len()];
         plot.draw_series(
             LineSeries::new(s.points.iter().copied(), color.stroke_width(2)).point_size(3),
         )
@@ -279,8 +335,7 @@ mod tests {
             assert!(svg.contains("font-family=\"sans-serif\""));
             assert!(!svg.contains("@font-face") && !svg.contains("url("));
             // Each series is drawn as a line of its own colour (and its legend mark).
-            for i in 0..2 {
-                let c = Palette99::pick(i).to_rgba();
+            for (i, c) in COLORS.iter().take(2).enumerate() {
                 let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2);
                 let lines = svg
                     .split("<polyline")
@@ -311,14 +366,35 @@ mod tests {
 
     #[test]
     fn axis_spans_cover_the_values_and_are_never_empty() {
-        let s = axis_span(Scale::Log, [1.0, 64.0].into_iter());
+        let s = axis_span(Scale::Log, [1.0, 64.0].into_iter(), 0.0);
         assert!(s.start < 1.0 && s.end > 64.0);
-        let s = axis_span(Scale::Linear, [500.0, 500.0].into_iter());
+        let s = axis_span(Scale::Linear, [500.0, 500.0].into_iter(), 0.0);
         assert!(s.start == 0.0 && s.end > 500.0);
-        let s = axis_span(Scale::Linear, std::iter::empty());
+        let s = axis_span(Scale::Linear, std::iter::empty(), 0.0);
         assert!(s.start < s.end);
-        let s = axis_span(Scale::Log, [3.0].into_iter());
+        let s = axis_span(Scale::Log, [3.0].into_iter(), 0.0);
         assert!(s.start < 3.0 && s.end > 3.0);
+    }
+
+    #[test]
+    fn headroom_keeps_the_top_of_the_axis_free_for_the_legend() {
+        // Half the axis free: the values' padded span doubles.
+        let s = axis_span(Scale::Linear, [0.0, 100.0].into_iter(), 0.5);
+        let bare = axis_span(Scale::Linear, [0.0, 100.0].into_iter(), 0.0);
+        assert!((s.end - 2.0 * bare.end).abs() < 1e-9);
+        let s = axis_span(Scale::Log, [1.0, 100.0].into_iter(), 0.5);
+        let bare = axis_span(Scale::Log, [1.0, 100.0].into_iter(), 0.0);
+        let decades = |r: &Range<f64>| (r.end / r.start).log10();
+        assert!((decades(&s) - 2.0 * decades(&bare)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn log_axes_label_one_two_and_five_times_powers_of_ten() {
+        let labels: Vec<String> = [1.0, 2.0, 3.0, 5.0, 9.0, 10.0, 20.0, 70.0, 0.5, 2000.0]
+            .into_iter()
+            .map(log_label)
+            .collect();
+        assert_eq!(labels, ["1", "2", "", "5", "", "10", "20", "", "0.5", "2k"]);
     }
 
     #[test]

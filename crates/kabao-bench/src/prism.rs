@@ -17,6 +17,7 @@ use http_body_util::Full;
 use hyper::header::{HeaderValue, ACCEPT};
 use hyper::{Method, Request, StatusCode};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -109,6 +110,24 @@ impl crate::load::Source for PrismWorkload {
     }
 }
 
+/// The spec's path as the report shows it: from beside the workspace
+/// (`../shared/…`) when it is there, else as given.
+pub fn spec_for_report(spec: &Path) -> String {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let (Ok(spec_full), Ok(workspace)) = (spec.canonicalize(), workspace.canonicalize()) else {
+        return spec.display().to_string();
+    };
+    match workspace
+        .parent()
+        .and_then(|p| spec_full.strip_prefix(p).ok())
+    {
+        Some(beside) if !spec_full.starts_with(&workspace) => {
+            format!("../{}", beside.display())
+        }
+        _ => spec.display().to_string(),
+    }
+}
+
 /// Starts Prism from `install`, checks it, and measures it at each of `--connections`.
 pub async fn run(
     install: &PrismInstall,
@@ -171,7 +190,7 @@ pub async fn run(
     Ok(PrismResults {
         package: install.package.clone(),
         node_version: install.node_version.clone(),
-        spec: args.prism_spec.display().to_string(),
+        spec: spec_for_report(&args.prism_spec),
         log_level: LOG_LEVEL.to_owned(),
         install_secs: install.install_secs,
         startup_secs: startup.as_secs_f64(),
