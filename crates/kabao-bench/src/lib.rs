@@ -7,7 +7,12 @@
 //! run, to `BENCHMARKS.md`; and `POST /v3/new-tax-control-fapiao/fapiao-applications`
 //! (CPU per accepted application against the same floor, and the latency of
 //! `FAPIAO.ISSUED` callbacks to a receiver in the bench); and
-//! `POST /v3/taxi-invoice/cards` (CPU per accepted card against the same floor).
+//! `POST /v3/taxi-invoice/cards` (CPU per accepted card against the same floor);
+//! and, side by side, Stoplight Prism (installed with npm for the run)
+//! mocking the published `fapiao-applications` spec under the same load
+//! ([`prism`]), as kabao's accepted applications/s ÷ Prism's answers/s.
+//! It draws the run's throughput and latency as SVG plots ([`plots`]) beside
+//! the report.
 //!
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.

@@ -341,6 +341,12 @@ impl Report {
              `--scenarios taxi` only the taxi cards. Run it from the workspace root on an \
              otherwise idle machine."
         )?;
+        writeln!(
+            md,
+            "\n`--scenarios prism` needs Node.js with `npm` on `PATH` (it installs \
+             `@stoplight/prism-cli` into a temporary folder; `--prism-version`, `--prism-spec`). \
+             The plots go to `bench-plots/` beside `--out` (`--plots-dir`)."
+        )?;
         Ok(())
     }
 }
