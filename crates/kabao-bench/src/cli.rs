@@ -8,6 +8,14 @@ use std::path::PathBuf;
 /// Where `cargo build --release -p kabao-server` puts kabao.
 pub const DEFAULT_KABAO: &str = "target/release/kabao";
 
+/// The published spec of `fapiao-applications` the `prism` scenario mocks:
+/// `../shared/reference/…` beside the workspace, as the tests find the
+/// reference test vectors.
+pub const DEFAULT_PRISM_SPEC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/reference/openapi/v3/new-tax-control-fapiao/fapiao-applications.yaml"
+);
+
 /// The scenarios `--scenarios` can pick, in report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -25,6 +33,10 @@ pub enum Scenario {
     /// `POST /v3/taxi-invoice/cards`: CPU per accepted card (each a new card
     /// on its own trip order and uploaded file) against the crypto floor.
     Taxi,
+    /// The fapiao-applications body, unsigned, to Stoplight Prism mocking the
+    /// published spec (installed with npm for the run), at the same
+    /// connection counts; reported as kabao's applications/s ÷ Prism's req/s.
+    Prism,
 }
 
 impl Scenario {
@@ -33,7 +45,7 @@ impl Scenario {
         match self {
             Scenario::Certificates => Some(Endpoint::Certificates),
             Scenario::Token => Some(Endpoint::Token),
-            Scenario::Insert | Scenario::Fapiao | Scenario::Taxi => None,
+            Scenario::Insert | Scenario::Fapiao | Scenario::Taxi | Scenario::Prism => None,
         }
     }
 
@@ -45,6 +57,7 @@ impl Scenario {
             Scenario::Insert => "insert",
             Scenario::Fapiao => "fapiao",
             Scenario::Taxi => "taxi",
+            Scenario::Prism => "prism",
         }
     }
 }
@@ -117,7 +130,7 @@ pub struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "certificates,token,insert,fapiao,taxi"
+        default_value = "certificates,token,insert,fapiao,taxi,prism"
     )]
     pub scenarios: Vec<Scenario>,
     /// Inserts prepared for each measured insert scenario; the measurement
@@ -204,6 +217,15 @@ pub struct Args {
     /// load; default: --fapiao-applications, at most 15000.
     #[arg(long)]
     pub postgres_fapiao_applications: Option<usize>,
+    /// The OpenAPI (Swagger 2.0 path item) file Prism mocks in the `prism` scenario.
+    #[arg(long, env = "KABAO_PRISM_SPEC", default_value = DEFAULT_PRISM_SPEC)]
+    pub prism_spec: PathBuf,
+    /// The `@stoplight/prism-cli` version npm installs for the `prism` scenario.
+    #[arg(long, default_value = crate::prism_server::VERSION)]
+    pub prism_version: String,
+    /// Where the SVG plots go; `bench-plots` beside --out when not given.
+    #[arg(long)]
+    pub plots_dir: Option<PathBuf>,
 }
 
 impl Args {

@@ -10,7 +10,11 @@
 //! `POST /v3/taxi-invoice/cards` (CPU per accepted card against the same floor).
 //! All of that on SQLite with one kabao process; then the insert and fapiao
 //! scenarios on PostgreSQL with one and with two kabao processes sharing a
-//! fresh database, counting PostgreSQL's CPU next to kabao's.
+//! fresh database, counting PostgreSQL's CPU next to kabao's. And, side by
+//! side, Stoplight Prism (installed with npm for the run) mocking the
+//! published `fapiao-applications` spec under the same load ([`prism`]), as
+//! kabao's accepted applications/s ÷ Prism's answers/s. It draws the run's
+//! throughput and latency as SVG plots ([`plots`]) beside the report.
 //!
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
@@ -29,7 +33,10 @@ pub mod machine;
 pub mod oa_setup;
 pub mod pg_cpu;
 pub mod pg_database;
+pub mod plots;
 pub mod postgres_run;
+pub mod prism;
+pub mod prism_server;
 pub mod procstat;
 pub mod receiver;
 pub mod report;
@@ -78,6 +85,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.scenarios.contains(&Scenario::Taxi) && args.taxi_cards == 0 {
         bail!("--taxi-cards must be positive");
+    }
+    if args.scenarios.contains(&Scenario::Prism) && !args.prism_spec.is_file() {
+        bail!(
+            "the prism scenario mocks {}, which is not a file (set --prism-spec or KABAO_PRISM_SPEC)",
+            args.prism_spec.display()
+        );
     }
     ensure_built(&args.kabao)?;
     tokio::runtime::Builder::new_current_thread()
@@ -193,6 +206,12 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let ticks = TicksPerSecond::detect();
     let started = time::OffsetDateTime::now_utc();
     let kabao_flags = kabao_flags(&args);
+    // Installed first, so that a missing npm stops the run before the long scenarios.
+    let prism_install = if args.scenarios.contains(&Scenario::Prism) {
+        Some(prism_server::install(&args.prism_version)?)
+    } else {
+        None
+    };
     let sqlite = if args.stores.contains(&Store::Sqlite) {
         Some(sqlite_run(&args, ticks, &kabao_flags).await?)
     } else {
@@ -203,6 +222,12 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     } else {
         None
     };
+    // Prism runs once kabao has stopped, so each has the machine to itself.
+    let prism = match &prism_install {
+        Some(install) => Some(prism::run(install, ticks, &args).await?),
+        None => None,
+    };
+    drop(prism_install);
 
     let (floors, idle_memory, after_memory, scenarios, inserts, fapiao, taxi) = match sqlite {
         Some(s) => (
@@ -260,6 +285,19 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     );
     report.taxi = taxi;
     report.postgres = postgres;
+    report.prism = prism;
+    let plots_dir = args
+        .plots_dir
+        .clone()
+        .unwrap_or_else(|| report::charts::default_plots_dir(&args.out));
+    report.plots = report::charts::write_plots(&report, &plots_dir, &args.out)?;
+    if !report.plots.is_empty() {
+        eprintln!(
+            "wrote {} plots to {}",
+            report.plots.len(),
+            plots_dir.display()
+        );
+    }
     std::fs::write(&args.out, report.markdown())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("wrote {}", args.out.display());
@@ -279,7 +317,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             .taxi
             .iter()
             .map(|t| t.errors + t.warmup_errors)
-            .sum::<u64>();
+            .sum::<u64>()
+        + report.prism.as_ref().map_or(0, |p| p.errors());
     let postgres_errors: u64 = report.postgres.as_ref().map_or(0, |p| {
         p.runs
             .iter()

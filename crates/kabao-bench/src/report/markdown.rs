@@ -78,6 +78,9 @@ impl Report {
             ),
             None => ("not run".to_owned(), "—"),
         };
+        if let Some(prism) = &self.prism {
+            prism.write_bar(md, self.fapiao.as_ref())?;
+        }
         writeln!(
             md,
             "| idle memory (kabao RSS after start and provisioning) | < {IDLE_RSS_BAR_MB:.0} MB | {idle} | {idle_verdict} |\n"
@@ -105,6 +108,10 @@ impl Report {
         if let Some(postgres) = &self.postgres {
             self.write_postgres(md, postgres)?;
         }
+        if let Some(prism) = &self.prism {
+            prism.write_section(md, self.fapiao.as_ref(), &self.settings)?;
+        }
+        self.write_plots(md)?;
         if !self.floors.is_empty() {
             self.write_floors(md)?;
         }
@@ -354,6 +361,12 @@ impl Report {
              `--scenarios taxi` only the taxi cards; `--stores sqlite` skips the PostgreSQL \
              runs, `--stores postgres` runs only them, `--postgres-url` names the server. \
              Run it from the workspace root on an otherwise idle machine."
+        )?;
+        writeln!(
+            md,
+            "\n`--scenarios prism` needs Node.js with `npm` on `PATH` (it installs \
+             `@stoplight/prism-cli` into a temporary folder; `--prism-version`, `--prism-spec`). \
+             The plots go to `bench-plots/` beside `--out` (`--plots-dir`)."
         )?;
         Ok(())
     }

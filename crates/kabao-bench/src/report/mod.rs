@@ -8,6 +8,7 @@ use crate::Scenario;
 use serde::Serialize;
 use std::fmt::Write as _;
 
+pub mod charts;
 mod fapiao;
 mod fapiao_md;
 #[cfg(test)]
@@ -19,6 +20,10 @@ mod postgres;
 mod postgres_md;
 #[cfg(test)]
 mod postgres_tests;
+mod prism;
+mod prism_md;
+#[cfg(test)]
+mod prism_tests;
 mod results;
 mod taxi;
 mod taxi_md;
@@ -27,11 +32,13 @@ mod taxi_tests;
 #[cfg(test)]
 mod tests;
 
+pub use charts::PlotLink;
 pub use fapiao::{
     FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, CALLBACK_P99_BAR_MS,
     FAPIAO_CPU_RATIO_BAR,
 };
 pub use postgres::{without_password, PostgresResults, StoreRun};
+pub use prism::{PrismRatio, PrismResults, PrismRun};
 pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
 pub use taxi::{TaxiResult, TaxiSetup, TAXI_CPU_RATIO_BAR};
 
@@ -125,6 +132,10 @@ pub struct Report {
     pub taxi: Vec<TaxiResult>,
     /// The PostgreSQL runs, when asked for (set after [`Report::new`]).
     pub postgres: Option<PostgresResults>,
+    /// Prism mocking fapiao-applications, when run (set after [`Report::new`]).
+    pub prism: Option<PrismResults>,
+    /// The SVG plots written beside the report (set after [`Report::new`]).
+    pub plots: Vec<PlotLink>,
 }
 
 /// Mean verify+sign CPU time of some floor measurements, µs.
@@ -205,6 +216,8 @@ impl Report {
             fapiao,
             taxi: Vec::new(),
             postgres: None,
+            prism: None,
+            plots: Vec::new(),
         }
     }
 
