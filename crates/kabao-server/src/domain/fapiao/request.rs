@@ -4,7 +4,6 @@
 //! replaced by their plaintext before anything is stored.
 
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
 
 /// 购买方信息 (the invoice title), as sent and as stored (plaintext): the
 /// buyer of issuing and insert-cards bodies, the title a person fills in
@@ -235,13 +234,71 @@ pub struct DigitalItemBody {
     pub preferential_policy_code: Option<i64>,
     /// issue-passenger-transport's block.
     #[serde(default)]
-    pub passenger_information: Option<Value>,
+    pub passenger_information: Option<PassengerInformation>,
     /// issue-refined-oil's block.
     #[serde(default)]
-    pub refined_oil_information: Option<Value>,
+    pub refined_oil_information: Option<RefinedOilInformation>,
     /// real-estate-leasing's block.
     #[serde(default)]
-    pub real_estate_leasing_information: Option<Value>,
+    pub real_estate_leasing_information: Option<RealEstateLeasingInformation>,
+}
+
+/// issue-passenger-transport's per-line block (出行人信息), typed so that a
+/// missing or mistyped field is refused naming its path.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PassengerInformation {
+    /// 出行人名称.
+    pub name: String,
+    /// IDENTITY_CARD, PASSPORT, … (14 values).
+    pub certificate_type: String,
+    /// 证件号码 (encrypted on the wire).
+    pub certificate_number: String,
+    /// 出行日期.
+    pub departure_date: String,
+    /// 出发地.
+    pub departure_place: String,
+    /// 目的地.
+    pub destination: String,
+    /// LONG_DISTANCE_BUS, PUBLIC_TRANSPORTATION, CAR, SHIP, OTHER_TRANSPORTATION.
+    pub transportation_type: String,
+    /// Ship cabin class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transportation_classes: Option<String>,
+}
+
+/// issue-refined-oil's per-line block (成品油信息).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefinedOilInformation {
+    /// 加油站.
+    pub station: String,
+    /// 交易时间 (RFC 3339).
+    pub trade_time: String,
+    /// 油枪号.
+    pub gun_number: String,
+}
+
+/// real-estate-leasing's per-line block (不动产租赁信息).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RealEstateLeasingInformation {
+    /// 省份.
+    pub province: String,
+    /// 城市.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// 详细地址.
+    pub address: String,
+    /// 租赁期起 (RFC 3339).
+    pub lease_period_start: String,
+    /// 租赁期止 (RFC 3339).
+    pub lease_period_end: String,
+    /// 跨地市标志.
+    pub cross_city_flag: bool,
+    /// 产权证书编号 (encrypted on the wire).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_no: Option<String>,
+    /// 车牌号.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plate_no: Option<Vec<String>>,
 }
 
 /// An integral JSON number written as `1300` or `1300.0` (some SDKs send

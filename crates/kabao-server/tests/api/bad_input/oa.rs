@@ -23,7 +23,7 @@ pub fn specs() -> Vec<Spec> {
             "/cgi-bin/stable_token",
             r#"{"grant_type":"client_credential","appid":"wxmatrix000000000","secret":"wrong","force_refresh":false}"#,
         )
-        .required(&["appid", "secret"])
+        .required(&["grant_type", "appid", "secret"])
         .format_codes(&[47001, 40097]),
         Spec::new(Oa, "GET", "/cgi-bin/ticket/getticket", Body::None)
             .at("/cgi-bin/ticket/getticket?type=wx_card"),
@@ -33,7 +33,14 @@ pub fn specs() -> Vec<Spec> {
             r#"{"invoice_info":{"base_info":{"logo_url":"https://example.com/l.png","title":"T",
                "custom_url_name":"u","custom_url_sub_title":"s"},"payee":"P","type":"T"}}"#,
         )
-        .required(&["invoice_info"])
+        .required(&[
+            "invoice_info",
+            "invoice_info.base_info",
+            "invoice_info.base_info.logo_url",
+            "invoice_info.base_info.title",
+            "invoice_info.payee",
+            "invoice_info.type",
+        ])
         .limits(&[
             ("invoice_info.base_info.title", 9),
             ("invoice_info.base_info.custom_url_name", 5),
@@ -48,14 +55,28 @@ pub fn specs() -> Vec<Spec> {
         )
         .required(&["card_id", "code", "reimburse_status"]),
         post("/card/invoice/insert", INSERT)
-            .required(&["order_id", "card_id", "appid", "card_ext", "card_ext.user_card.invoice_user_data"])
+            .required(&[
+                "order_id",
+                "card_id",
+                "appid",
+                "card_ext",
+                "card_ext.nonce_str",
+                "card_ext.user_card",
+                "card_ext.user_card.invoice_user_data",
+                "card_ext.user_card.invoice_user_data.fee",
+                "card_ext.user_card.invoice_user_data.title",
+                "card_ext.user_card.invoice_user_data.billing_time",
+                "card_ext.user_card.invoice_user_data.billing_no",
+                "card_ext.user_card.invoice_user_data.billing_code",
+                "card_ext.user_card.invoice_user_data.s_pdf_media_id",
+            ])
             .decimals(&["card_ext.user_card.invoice_user_data.info[0].num"]),
         post(
             "/card/invoice/getauthurl",
             r#"{"s_pappid":"x","order_id":"matrix-order","money":100,"timestamp":1714036504,
                "source":"web","redirect_url":"https://example.com","ticket":"t","type":0}"#,
         )
-        .required(&["s_pappid", "order_id", "money", "timestamp", "source", "ticket"]),
+        .required(&["s_pappid", "order_id", "money", "timestamp", "source", "ticket", "type"]),
         post("/card/invoice/getauthdata", r#"{"order_id":"matrix-order","s_pappid":"x"}"#)
             .required(&["order_id", "s_pappid"]),
         post(
@@ -72,7 +93,7 @@ pub fn specs() -> Vec<Spec> {
             "/card/invoice/reimburse/getinvoicebatch",
             r#"{"item_list":[{"card_id":"pMatrixCard","encrypt_code":"x"}]}"#,
         )
-        .required(&["item_list"]),
+        .required(&["item_list", "item_list[0].card_id", "item_list[0].encrypt_code"]),
         post(
             "/card/invoice/reimburse/updateinvoicestatus",
             r#"{"card_id":"pMatrixCard","encrypt_code":"x","reimburse_status":"INVOICE_REIMBURSE_LOCK"}"#,
@@ -83,7 +104,13 @@ pub fn specs() -> Vec<Spec> {
             r#"{"openid":"oMatrix","reimburse_status":"INVOICE_REIMBURSE_LOCK",
                "invoice_list":[{"card_id":"pMatrixCard","encrypt_code":"x"}]}"#,
         )
-        .required(&["openid", "reimburse_status", "invoice_list"]),
+        .required(&[
+            "openid",
+            "reimburse_status",
+            "invoice_list",
+            "invoice_list[0].card_id",
+            "invoice_list[0].encrypt_code",
+        ]),
         post("/card/code/decrypt", r#"{"encrypt_code":"x"}"#).required(&["encrypt_code"]),
         post(
             "/nontax/createbillcard",
@@ -98,7 +125,19 @@ pub fn specs() -> Vec<Spec> {
                "source":"web","redirect_url":"https://example.com","ticket":"t"}"#,
         )
         .required(&["s_pappid", "order_id", "money", "timestamp", "source", "ticket"]),
-        post("/nontax/insertbill", BILL).required(&["order_id", "card_id", "appid", "card_ext"]),
+        post("/nontax/insertbill", BILL).required(&[
+            "order_id",
+            "card_id",
+            "appid",
+            "card_ext",
+            "card_ext.user_card",
+            "card_ext.user_card.invoice_user_data.fee",
+            "card_ext.user_card.invoice_user_data.title",
+            "card_ext.user_card.invoice_user_data.billing_time",
+            "card_ext.user_card.invoice_user_data.billing_no",
+            "card_ext.user_card.invoice_user_data.billing_code",
+            "card_ext.user_card.invoice_user_data.s_pdf_media_id",
+        ]),
     ]
 }
 

@@ -60,11 +60,12 @@ pub async fn run_cases(
                 continue;
             }
             let mut answer = send(callers, spec, &class).await;
-            // The issuing calls have a per-merchant rate limit (100 a
-            // second) that the matrix outruns; its answer is not what this
-            // case tests, so the case waits it out and is sent again.
+            // The issuing calls have a per-merchant rate limit (100 in a
+            // second of kabao's clock) that the matrix outruns; its answer
+            // is not what this case tests, so the case waits for the next
+            // second and is sent again.
             while answer.status == 429 {
-                tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+                tokio::time::sleep(until_next_second()).await;
                 answer = send(callers, spec, &class).await;
             }
             sent += 1;
@@ -81,6 +82,15 @@ pub async fn run_cases(
         }
     }
     (sent, failures)
+}
+
+/// How long until the next whole second of the wall clock (kabao's clock
+/// in the matrix), plus a little for the server's reading of it.
+fn until_next_second() -> std::time::Duration {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    std::time::Duration::from_millis(1000 - u64::from(since_epoch.subsec_millis()) + 20)
 }
 
 /// Sends one case.

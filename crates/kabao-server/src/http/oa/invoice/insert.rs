@@ -25,6 +25,14 @@ pub async fn insert_invoice(
     body: InvoiceJson<InsertInvoiceRequest>,
 ) -> Result<Response, OaError> {
     let req = &body.value;
+    // The seed's field table marks nonce_str required (it guards against
+    // duplicates); the protocol type keeps it optional for insertbill's sake.
+    if req.card_ext.nonce_str.as_deref().is_none_or(str::is_empty) {
+        return Err(OaError::with_detail(
+            OaErrcode::InvalidParams,
+            "card_ext.nonce_str is missing",
+        ));
+    }
     let data = &req.card_ext.user_card.invoice_user_data;
     let warnings = check_invoice(data, state.settings.strict).map_err(refused)?;
     let content = CardContent {

@@ -91,7 +91,7 @@ async fn issue(
         ));
     }
     let mut industry = Vec::new();
-    for (j, item) in fapiao.items.iter_mut().enumerate() {
+    for (j, item) in fapiao.items.iter().enumerate() {
         let path = format!("fapiao_information.items[{j}]");
         if let Some(block) = industry_block(&state, &headers, kind, &path, item).await? {
             industry.push(block);
@@ -184,53 +184,37 @@ async fn issue(
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-/// The industry block of a line, checked (required keys present) and with
-/// its encrypted field decrypted. Every non-discount line of a passenger,
-/// refined-oil or real-estate fapiao carries its block.
+/// The industry block of a line (its fields were typed when the body was
+/// read), with its encrypted field decrypted. Every non-discount line of a
+/// passenger, refined-oil or real-estate fapiao carries its block.
 async fn industry_block(
     state: &AppState,
     headers: &HeaderMap,
     kind: ApplicationKind,
     path: &str,
-    item: &mut DigitalItemBody,
+    item: &DigitalItemBody,
 ) -> Result<Option<Value>, PayError> {
-    let (name, block, required, encrypted): (&str, &mut Option<Value>, &[&str], &str) = match kind {
+    let as_value = |block: Option<Value>| block.filter(|v| !v.is_null());
+    let (name, block, encrypted) = match kind {
         ApplicationKind::PassengerTransport => (
             "passenger_information",
-            &mut item.passenger_information,
-            &[
-                "name",
-                "certificate_type",
-                "certificate_number",
-                "departure_date",
-                "departure_place",
-                "destination",
-                "transportation_type",
-            ],
+            as_value(serde_json::to_value(&item.passenger_information).ok()),
             "certificate_number",
         ),
         ApplicationKind::RefinedOil => (
             "refined_oil_information",
-            &mut item.refined_oil_information,
-            &["station", "trade_time", "gun_number"],
+            as_value(serde_json::to_value(&item.refined_oil_information).ok()),
             "",
         ),
         ApplicationKind::RealEstateLeasing => (
             "real_estate_leasing_information",
-            &mut item.real_estate_leasing_information,
-            &[
-                "province",
-                "address",
-                "lease_period_start",
-                "lease_period_end",
-                "cross_city_flag",
-            ],
+            as_value(serde_json::to_value(&item.real_estate_leasing_information).ok()),
             "certificate_no",
         ),
         _ => return Ok(None),
     };
     let field = format!("{path}.{name}");
-    let Some(value) = block.as_mut() else {
+    let Some(mut value) = block else {
         if item.discount {
             return Ok(None);
         }
@@ -240,25 +224,12 @@ async fn industry_block(
             "is required on every line of this fapiao kind",
         ));
     };
-    let Some(object) = value.as_object_mut() else {
-        return Err(PayError::param(&field, "body", "must be an object"));
-    };
-    if let Some(missing) = required
-        .iter()
-        .find(|k| object.get(**k).is_none_or(Value::is_null))
-    {
-        return Err(PayError::param(
-            &format!("{field}.{missing}"),
-            "body",
-            "is required",
-        ));
-    }
-    if let Some(Value::String(cipher)) = object.get(encrypted).cloned() {
+    if let Some(Value::String(cipher)) = value.get(encrypted).cloned() {
         let plain =
             decrypt_sensitive(state, headers, &format!("{field}.{encrypted}"), &cipher).await?;
-        object.insert(encrypted.to_owned(), Value::String(plain));
+        value[encrypted] = Value::String(plain);
     }
-    Ok(Some(value.clone()))
+    Ok(Some(value))
 }
 
 fn line_request(item: &DigitalItemBody) -> LineRequest {
