@@ -125,6 +125,15 @@ struct ServeArgs {
     /// turns 15 s into 15 ms); for tests.
     #[arg(long, env = "KABAO_CALLBACK_TIME_SCALE", default_value_t = 1.0, value_parser = parse_time_scale)]
     callback_time_scale: f64,
+    /// Longest time a request may take, from its headers to its answer
+    /// (body upload included), before it is cut off with 408.
+    #[arg(long, env = "KABAO_REQUEST_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout_secs: u64,
+    /// Let callbacks and event pushes go to link-local addresses
+    /// (169.254.0.0/16, fe80::/10, where cloud metadata services answer);
+    /// refused by default.
+    #[arg(long, env = "KABAO_ALLOW_LINK_LOCAL_CALLBACKS")]
+    allow_link_local_callbacks: bool,
     /// What a successful taxi insert-card (POST /v3/taxi-invoice/cards)
     /// answers: 204 (no content, the official page) or 200 (the card, the YAML).
     #[arg(long, env = "KABAO_TAXI_CARD_RESPONSE", default_value = "204", value_parser = TaxiCardResponse::parse)]
@@ -311,6 +320,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             token_daily_limit: args.token_daily_limit,
             signature_window_secs: args.signature_window_secs,
             callback_time_scale: args.callback_time_scale,
+            allow_link_local_callbacks: args.allow_link_local_callbacks,
+            request_timeout_secs: args.request_timeout_secs,
             taxi_card_response: args.taxi_card_response,
             ..Settings::default()
         },
@@ -471,7 +482,7 @@ pub async fn run() -> anyhow::Result<()> {
             let summary = if out.as_os_str() == "-" {
                 store::transfer::export(&db.database_url, &mut std::io::stdout().lock()).await?
             } else {
-                let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+                let mut file = std::io::BufWriter::new(crate::files::create_owner_only(&out)?);
                 store::transfer::export(&db.database_url, &mut file).await?
             };
             eprintln!(

@@ -13,6 +13,7 @@ pub mod keyring;
 pub mod pki;
 pub mod provision;
 pub mod rate_limit;
+pub mod replay_guard;
 pub mod server;
 pub mod startup;
 pub mod state;

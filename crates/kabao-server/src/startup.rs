@@ -177,6 +177,7 @@ impl Application {
             push_notifier: Default::default(),
             callback_wakeup: Default::default(),
             fapiao_wakeup: Default::default(),
+            nonces: Arc::default(),
             issue_calls: Arc::new(crate::rate_limit::PerSecondLimiter::new(
                 crate::domain::fapiao::ISSUE_CALLS_PER_SECOND,
             )),
@@ -224,6 +225,7 @@ impl Application {
             self.state.store.clone(),
             self.state.clock.clone(),
             self.state.push_notifier.clone(),
+            self.state.settings.allow_link_local_callbacks,
         );
         let fapiao = crate::worker::spawn_fapiao_worker(
             self.state.store.clone(),

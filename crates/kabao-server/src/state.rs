@@ -30,6 +30,12 @@ pub struct Settings {
     /// Multiplies every gap of the APIv3 callback retry schedule (0.001
     /// turns 15 s into 15 ms), so tests see the whole schedule quickly.
     pub callback_time_scale: f64,
+    /// Longest time, in seconds, a request may take from its headers to its
+    /// answer (body upload included) before it is cut off with 408.
+    pub request_timeout_secs: u64,
+    /// Let callbacks and event pushes go to link-local addresses
+    /// (169.254.0.0/16, fe80::/10), which are refused by default.
+    pub allow_link_local_callbacks: bool,
     /// What a successful taxi insert-card (T11) answers: 204 (the official
     /// page, default) or 200 with the card (the YAML).
     pub taxi_card_response: crate::domain::taxi::card_package::TaxiCardResponse,
@@ -46,6 +52,8 @@ impl Default for Settings {
             public_url: None,
             tls: false,
             callback_time_scale: 1.0,
+            allow_link_local_callbacks: false,
+            request_timeout_secs: 60,
             taxi_card_response: Default::default(),
         }
     }
@@ -70,6 +78,8 @@ pub struct AppState {
     pub push_notifier: crate::worker::PushNotifier,
     /// Wakes the APIv3 callback worker when a callback was just enqueued.
     pub callback_wakeup: Arc<tokio::sync::Notify>,
+    /// APIv3 nonces seen within the signature window (a replay is refused).
+    pub nonces: Arc<crate::replay_guard::NonceLedger>,
     /// Issuing calls per merchant in the current second (429 beyond the limit).
     pub issue_calls: Arc<crate::rate_limit::PerSecondLimiter>,
     /// Wakes the fapiao worker when an asynchronous step was just scheduled.

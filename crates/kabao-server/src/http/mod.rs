@@ -2,11 +2,13 @@
 //! families under `/v3`, and kabao's own `/_kabao` pages and control API.
 
 pub mod admin;
+pub mod deadline;
 pub mod json_shape;
 pub mod links;
 pub mod oa;
 pub mod pay;
 pub mod query;
+pub mod request_bodies;
 pub mod route_list;
 pub mod web;
 
@@ -29,6 +31,10 @@ pub fn router(state: AppState) -> Router {
         .route("/_kabao/health", get(health))
         .fallback(fallback)
         .layer(axum::middleware::from_fn(web::count_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            deadline::request_deadline,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
 }

@@ -60,13 +60,14 @@ impl CallbackDeliverer {
         clock: Arc<Clock>,
         keyring: Arc<Keyring>,
         time_scale: f64,
+        allow_link_local: bool,
     ) -> Self {
         Self {
             store,
             clock,
             keyring,
             time_scale,
-            poster: Poster::new(CALLBACK_TIMEOUT, "callback"),
+            poster: Poster::new(CALLBACK_TIMEOUT, "callback", allow_link_local),
         }
     }
 

@@ -27,6 +27,7 @@ pub fn spawn_callback_worker(state: &AppState) -> Worker {
         state.clock.clone(),
         state.keyring.clone(),
         state.settings.callback_time_scale,
+        state.settings.allow_link_local_callbacks,
     ));
     let rounds = CallbackRounds {
         deliverer,

@@ -2,6 +2,7 @@
 //! callbacks: a POST with a time limit, whose status, latency, start of the
 //! answer's body or failure are recorded as an [`Attempt`].
 
+use super::callback_target::{check_callback_url, LinkLocalFilter};
 use crate::clock::Clock;
 use crate::store::outbox::Attempt;
 use std::future::Future;
@@ -33,21 +34,30 @@ impl Answer {
 pub(super) struct Poster {
     http: reqwest::Client,
     timeout: Duration,
+    allow_link_local: bool,
 }
 
 impl Poster {
     /// A poster whose receivers have `timeout` to answer; `what` names the
-    /// deliveries in the log should the HTTP client fail to build.
-    pub(super) fn new(timeout: Duration, what: &str) -> Self {
-        let http = reqwest::Client::builder()
+    /// deliveries in the log should the HTTP client fail to build. Unless
+    /// `allow_link_local`, link-local receivers are refused
+    /// ([`super::callback_target`]).
+    pub(super) fn new(timeout: Duration, what: &str, allow_link_local: bool) -> Self {
+        let mut builder = reqwest::Client::builder()
             .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_else(|e| {
-                tracing::error!(error = %e, "building the {what} HTTP client failed; using defaults");
-                reqwest::Client::new()
-            });
-        Self { http, timeout }
+            .redirect(reqwest::redirect::Policy::none());
+        if !allow_link_local {
+            builder = builder.dns_resolver(std::sync::Arc::new(LinkLocalFilter));
+        }
+        let http = builder.build().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "building the {what} HTTP client failed; using defaults");
+            reqwest::Client::new()
+        });
+        Self {
+            http,
+            timeout,
+            allow_link_local,
+        }
     }
 
     /// POSTs `body` with `content_type` and `headers` to `url`; a status
@@ -59,6 +69,9 @@ impl Poster {
         headers: &[(&'static str, String)],
         body: &str,
     ) -> Answer {
+        if let Err(issue) = check_callback_url(url, self.allow_link_local) {
+            return Answer::failed(issue);
+        }
         let mut request = self
             .http
             .post(url)

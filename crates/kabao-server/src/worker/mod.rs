@@ -5,6 +5,7 @@
 
 mod background;
 mod callback_delivery;
+pub mod callback_target;
 mod callback_worker;
 mod fapiao_worker;
 mod http_attempt;

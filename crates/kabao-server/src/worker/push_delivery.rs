@@ -34,8 +34,8 @@ pub(super) struct Deliverer {
 }
 
 impl Deliverer {
-    pub(super) fn new(store: Arc<dyn Store>, clock: Arc<Clock>) -> Self {
-        let poster = Poster::new(PUSH_TIMEOUT, "push");
+    pub(super) fn new(store: Arc<dyn Store>, clock: Arc<Clock>, allow_link_local: bool) -> Self {
+        let poster = Poster::new(PUSH_TIMEOUT, "push", allow_link_local);
         Self {
             store,
             clock,

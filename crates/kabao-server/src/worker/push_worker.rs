@@ -32,13 +32,19 @@ impl PushNotifier {
 
 /// Starts the event-push worker on the current tokio runtime. Stopping it
 /// abandons a delivery in flight (its push stays pending, due again when
-/// its lease ends, after a restart too).
+/// its lease ends, after a restart too). `allow_link_local` lets pushes go
+/// to link-local addresses ([`super::callback_target`]).
 pub fn spawn_push_worker(
     store: Arc<dyn Store>,
     clock: Arc<Clock>,
     notifier: PushNotifier,
+    allow_link_local: bool,
 ) -> Worker {
-    let deliverer = Arc::new(Deliverer::new(store.clone(), clock.clone()));
+    let deliverer = Arc::new(Deliverer::new(
+        store.clone(),
+        clock.clone(),
+        allow_link_local,
+    ));
     let rounds = PushRounds {
         deliverer,
         store,

@@ -54,13 +54,25 @@ fn is_xml_char(c: char) -> bool {
 fn push_cdata_element(out: &mut String, name: &str, value: &str) {
     out.push('<');
     out.push_str(name);
-    out.push_str("><![CDATA[");
+    out.push('>');
     let clean: String = value
         .chars()
         .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
         .collect();
-    out.push_str(&clean.replace("]]>", "]]]]><![CDATA[>"));
-    out.push_str("]]></");
+    // A carriage return inside CDATA reaches an XML parser as a line feed
+    // (XML 1.0 §2.11), so each one is written as the reference `&#13;`
+    // between CDATA sections.
+    for (i, run) in clean.split('\r').enumerate() {
+        if i > 0 {
+            out.push_str("&#13;");
+        }
+        if i == 0 || !run.is_empty() {
+            out.push_str("<![CDATA[");
+            out.push_str(&run.replace("]]>", "]]]]><![CDATA[>"));
+            out.push_str("]]>");
+        }
+    }
+    out.push_str("</");
     out.push_str(name);
     out.push('>');
 }
@@ -249,16 +261,17 @@ impl<'a> Reader<'a> {
     }
 
     /// Text and CDATA up to `</name>`, entities decoded. Whitespace-only
-    /// text beside CDATA sections (indentation) is not part of the value.
+    /// text beside CDATA sections (indentation) is not part of the value;
+    /// whitespace written as a character reference (`&#13;`) is.
     fn content(&mut self, name: &str) -> Result<String, EventXmlError> {
-        let mut parts: Vec<(bool, String)> = Vec::new();
+        let mut parts: Vec<Part> = Vec::new();
         loop {
             let rest = self.rest();
             if let Some(after) = rest.strip_prefix("<![CDATA[") {
                 let Some(end) = after.find("]]>") else {
                     return self.fail("the end of a CDATA section");
                 };
-                parts.push((true, after[..end].to_owned()));
+                parts.push(Part::Cdata(after[..end].to_owned()));
                 self.at += "<![CDATA[".len() + end + "]]>".len();
             } else if rest.starts_with("</") {
                 self.at += 2;
@@ -274,21 +287,34 @@ impl<'a> Reader<'a> {
                 return self.fail("the matching end tag");
             } else {
                 let end = rest.find('<').unwrap_or(rest.len());
-                let text = decode_entities(&rest[..end]).ok_or(EventXmlError::Malformed {
+                let raw = &rest[..end];
+                let text = decode_entities(raw).ok_or(EventXmlError::Malformed {
                     at: self.at,
                     what: "a known entity",
                 })?;
-                parts.push((false, text));
+                // Indentation is raw whitespace; a reference is content.
+                let indent = raw.trim().is_empty();
+                parts.push(Part::Text { text, indent });
                 self.at += end;
             }
         }
-        let has_cdata = parts.iter().any(|(cdata, _)| *cdata);
+        let has_cdata = parts.iter().any(|p| matches!(p, Part::Cdata(_)));
         Ok(parts
             .into_iter()
-            .filter(|(cdata, text)| *cdata || !has_cdata || !text.trim().is_empty())
-            .map(|(_, text)| text)
+            .filter_map(|part| match part {
+                Part::Cdata(text) => Some(text),
+                Part::Text { text, indent } => (!indent || !has_cdata).then_some(text),
+            })
             .collect())
     }
+}
+
+/// A piece of an element's content.
+enum Part {
+    /// A CDATA section's text.
+    Cdata(String),
+    /// Text with its references decoded; `indent` when it was only raw whitespace.
+    Text { text: String, indent: bool },
 }
 
 fn decode_entities(text: &str) -> Option<String> {
@@ -317,4 +343,45 @@ fn decode_entities(text: &str) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `event_xml` fuzz target: a carriage return written
+    /// inside CDATA reached XML parsers as a line feed.
+    #[test]
+    fn a_carriage_return_survives_any_xml_parser() {
+        let push = PushMessage {
+            to_user_name: "\r".into(),
+            from_user_name: "a\r\nb]]>c\r".into(),
+            create_time: 95000278,
+            event: OaEvent::UserDelCard {
+                card_id: "  \r  ".into(),
+                user_card_code: String::new(),
+            },
+        };
+        let xml = push.to_xml();
+        assert!(!xml.contains('\r'), "{xml:?}");
+        assert!(
+            xml.contains("<ToUserName><![CDATA[]]>&#13;</ToUserName>"),
+            "{xml:?}"
+        );
+        assert_eq!(parse_event_xml(&xml).unwrap(), push);
+    }
+
+    #[test]
+    fn values_without_carriage_returns_keep_the_wechat_shape() {
+        let event = OaEvent::UserDelCard {
+            card_id: "pjZ8Yt".into(),
+            user_card_code: "1234".into(),
+        };
+        assert_eq!(
+            event.to_xml("gh_1", "o1", 7),
+            "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName>\
+<CreateTime>7</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[user_del_card]]></Event>\
+<CardId><![CDATA[pjZ8Yt]]></CardId><UserCardCode><![CDATA[1234]]></UserCardCode></xml>"
+        );
+    }
 }

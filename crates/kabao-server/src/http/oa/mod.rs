@@ -4,9 +4,10 @@
 
 pub(crate) mod error;
 pub(crate) mod extract;
-mod invoice;
+pub(crate) mod invoice;
+pub use invoice::read_pdf_part;
 mod ticket;
-mod token;
+pub(crate) mod token;
 
 pub use error::OaError;
 pub use extract::{OaCaller, OaJson};

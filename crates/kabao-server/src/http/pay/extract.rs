@@ -40,6 +40,7 @@ impl FromRequest<AppState> for SignedRequest {
             )
         })?;
         caller.verify(&parts, &body)?;
+        caller.refuse_replay(state)?;
         Ok(Self {
             merchant: caller.merchant,
             auth: caller.auth,
@@ -123,6 +124,28 @@ pub(super) async fn authenticate(
 }
 
 impl AuthenticatedCaller {
+    /// Records the verified request's nonce; a nonce this merchant already
+    /// used within the signature window is 401 SIGN_ERROR (a replay).
+    /// Called only after [`AuthenticatedCaller::verify`], so nobody but the
+    /// key's holder can use up a merchant's nonces.
+    pub(super) fn refuse_replay(&self, state: &AppState) -> Result<(), PayError> {
+        let window = state.settings.signature_window_secs;
+        let fresh = state.nonces.first_use(
+            &self.auth.mchid,
+            &self.auth.nonce_str,
+            self.auth.timestamp_secs(),
+            state.clock.now(),
+            window,
+        );
+        if fresh {
+            return Ok(());
+        }
+        Err(PayError::sign(format!(
+            "nonce_str {} was already used by mchid {} within the last {window} s; a replayed request is refused, sign each request with a new nonce",
+            self.auth.nonce_str, self.auth.mchid
+        )))
+    }
+
     /// Verifies the signature over the request line of `parts` and
     /// `signed_body`; a mismatch is 401 SIGN_ERROR showing the message
     /// kabao checked.

@@ -7,13 +7,13 @@ mod error;
 mod extract;
 pub mod fapiao;
 pub mod signing;
-mod taxi;
+pub(crate) mod taxi;
 mod upload;
 mod wire_shape;
 
 pub use error::{pay_json, PayError, JSON_CONTENT_TYPE};
 pub use extract::SignedRequest;
-pub use upload::{SignedUpload, UploadedFile};
+pub use upload::{parse_multipart, FormPart, SignedUpload, UploadedFile};
 
 use crate::state::AppState;
 use axum::middleware;

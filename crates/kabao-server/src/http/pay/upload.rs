@@ -65,6 +65,7 @@ impl FromRequest<AppState> for SignedUpload {
         })?;
         let meta_bytes = body.slice(meta.data.clone());
         caller.verify(&parts, &meta_bytes)?;
+        caller.refuse_replay(state)?;
         Ok(Self {
             request: SignedRequest {
                 merchant: caller.merchant,
@@ -82,17 +83,22 @@ impl FromRequest<AppState> for SignedUpload {
 
 /// One part of a multipart body; `data` is its byte range in the body.
 #[derive(Debug)]
-struct FormPart {
-    name: String,
-    filename: Option<String>,
-    content_type: Option<String>,
-    data: std::ops::Range<usize>,
+pub struct FormPart {
+    /// The `name` of its Content-Disposition.
+    pub name: String,
+    /// The `filename` of its Content-Disposition, when given.
+    pub filename: Option<String>,
+    /// Its Content-Type, when given.
+    pub content_type: Option<String>,
+    /// Where its bytes are in the body.
+    pub data: std::ops::Range<usize>,
 }
 
 /// Splits a multipart/form-data body into its parts. The boundary comes from
 /// the Content-Type header, or, when the header has none (wechatpayv3) or
-/// names one the body does not use, from the body's first line.
-fn parse_multipart(content_type: Option<&str>, body: &[u8]) -> Result<Vec<FormPart>, String> {
+/// names one the body does not use, from the body's first line. Public so
+/// the fuzz targets reach it.
+pub fn parse_multipart(content_type: Option<&str>, body: &[u8]) -> Result<Vec<FormPart>, String> {
     let declared = content_type.and_then(boundary_param);
     let boundary = match declared {
         Some(b) if find(body, format!("--{b}").as_bytes(), 0).is_some() => b,

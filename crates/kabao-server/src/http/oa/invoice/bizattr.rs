@@ -16,17 +16,17 @@ use serde::Deserialize;
 use serde_json::json;
 
 #[derive(Deserialize)]
-struct SetAuthField {
+pub(crate) struct SetAuthField {
     auth_field: AuthFieldConfig,
 }
 
 #[derive(Deserialize)]
-struct SetPayMch {
+pub(crate) struct SetPayMch {
     paymch_info: PayMchInfo,
 }
 
 #[derive(Deserialize)]
-struct SetContact {
+pub(crate) struct SetContact {
     contact: ContactInfo,
 }
 

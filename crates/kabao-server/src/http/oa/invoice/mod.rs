@@ -1,13 +1,14 @@
 //! `/card/invoice/*`, `/card/code/decrypt` and `/nontax/*`: the invoicing
 //! platform, merchant, reimbursement and fiscal-bill endpoints.
 
-mod bizattr;
+pub(crate) mod bizattr;
 mod insert;
 mod merchant;
 mod nontax;
 mod platform;
 mod reimburse;
 mod setpdf;
+pub use setpdf::read_pdf_part;
 
 use super::error::{oa_json, require_post};
 use super::OaError;

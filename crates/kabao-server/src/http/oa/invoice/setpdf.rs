@@ -21,14 +21,34 @@ pub async fn set_pdf(
     caller: OaCaller,
     request: Request,
 ) -> Result<Response, OaError> {
-    let mut multipart = Multipart::from_request(request, &state)
-        .await
-        .map_err(|e| {
-            OaError::with_detail(
-                OaErrcode::DataFormatError,
-                format!("setpdf expects multipart/form-data with a file part named pdf ({e})"),
-            )
-        })?;
+    let (filename, bytes) = read_pdf_part(request, &state).await?;
+    let now = state.clock.now();
+    let media = PdfMedia {
+        s_media_id: ids::media_id(),
+        appid: caller.app.appid.to_string(),
+        filename,
+        content: bytes.to_vec(),
+        uploaded_at: now,
+        expires_at: now + PDF_MEDIA_TTL_SECS,
+        bound_code: None,
+    };
+    state.store.put_pdf(&media).await?;
+    Ok(ok_with(json!({ "s_media_id": media.s_media_id })))
+}
+
+/// Reads the `pdf` part of a setpdf request and checks it is a PDF within
+/// the size limit: the file name (default `pdf`) and the bytes. Public so
+/// the fuzz targets run the handler's own multipart reading.
+pub async fn read_pdf_part<S: Send + Sync>(
+    request: Request,
+    state: &S,
+) -> Result<(String, bytes::Bytes), OaError> {
+    let mut multipart = Multipart::from_request(request, state).await.map_err(|e| {
+        OaError::with_detail(
+            OaErrcode::DataFormatError,
+            format!("setpdf expects multipart/form-data with a file part named pdf ({e})"),
+        )
+    })?;
     let mut upload = None;
     loop {
         let field = multipart.next_field().await.map_err(too_large_or_bad)?;
@@ -55,18 +75,7 @@ pub async fn set_pdf(
             "pdf is not a PDF file (it does not start with %PDF-)".into(),
         ));
     }
-    let now = state.clock.now();
-    let media = PdfMedia {
-        s_media_id: ids::media_id(),
-        appid: caller.app.appid.to_string(),
-        filename,
-        content: bytes.to_vec(),
-        uploaded_at: now,
-        expires_at: now + PDF_MEDIA_TTL_SECS,
-        bound_code: None,
-    };
-    state.store.put_pdf(&media).await?;
-    Ok(ok_with(json!({ "s_media_id": media.s_media_id })))
+    Ok((filename, bytes))
 }
 
 fn pdf_error(detail: String) -> OaError {

@@ -4,12 +4,12 @@
 //! them (who a call acts for, body parsing, sensitive fields) live here.
 
 mod body;
-mod issuing;
+pub(crate) mod issuing;
 mod onboarding;
 mod party;
-mod self_issued;
+pub(crate) mod self_issued;
 mod sensitive;
-mod setup;
+pub(crate) mod setup;
 pub(crate) mod titles;
 
 pub use body::parse_body;

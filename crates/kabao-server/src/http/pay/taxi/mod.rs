@@ -3,8 +3,8 @@
 //! trips area (trip orders, file upload, cards: T8–T11) own their routes; the
 //! check every call shares lives here.
 
-mod fleet;
-mod trips;
+pub(crate) mod fleet;
+pub(crate) mod trips;
 
 use crate::domain::tenant::MerchantKind;
 use crate::http::pay::{PayError, SignedRequest};

@@ -42,7 +42,7 @@ pub struct DownloadClaims {
 }
 
 #[derive(Debug, Default, Deserialize)]
-struct FilesBody {
+pub(crate) struct FilesBody {
     #[serde(default)]
     sub_mchid: Option<String>,
     #[serde(default)]

@@ -8,10 +8,10 @@ mod checks;
 mod classic;
 mod digital;
 mod errors;
-mod files;
+pub(crate) mod files;
 mod query;
 mod rate;
-mod reverse;
+pub(crate) mod reverse;
 mod view;
 
 pub use files::{download_token_claims, DownloadClaims, FAPIAO_FILE_PATH};

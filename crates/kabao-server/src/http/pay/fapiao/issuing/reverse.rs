@@ -26,7 +26,7 @@ pub const REVERSE_REASONS: [&str; 4] = [
 const MAX_REVERSE_REASON_CHARS: usize = 128;
 
 #[derive(Debug, Deserialize)]
-struct ReverseBody {
+pub(crate) struct ReverseBody {
     #[serde(default)]
     sub_mchid: Option<String>,
     reverse_reason: String,

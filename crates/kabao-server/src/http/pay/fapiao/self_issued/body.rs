@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 /// F20 body.
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct InsertCardsBody {
+pub(crate) struct InsertCardsBody {
     /// The sub-merchant a service provider acts for.
     #[serde(default)]
     pub sub_mchid: Option<String>,

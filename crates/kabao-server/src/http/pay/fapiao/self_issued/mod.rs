@@ -2,12 +2,12 @@
 //! uploads the file (upload-fapiao-file, F19) and inserts it into the
 //! buyer's card package (insert-cards, F20).
 
-mod body;
+pub(crate) mod body;
 mod errors;
 mod face;
 mod insert;
-mod rules;
-mod upload;
+pub(crate) mod rules;
+pub(crate) mod upload;
 
 use crate::http::pay::error::method_not_allowed;
 use crate::state::AppState;

@@ -12,7 +12,7 @@ use crate::domain::FieldError;
 use std::collections::HashSet;
 
 /// Checks everything about `body` that needs no stored state.
-pub(super) fn check_body(body: &InsertCardsBody) -> Result<(), FieldError> {
+pub(crate) fn check_body(body: &InsertCardsBody) -> Result<(), FieldError> {
     check_buyer(body)?;
     let cards = &body.fapiao_card_information;
     if cards.is_empty() || cards.len() > MAX_FAPIAO_PER_APPLICATION {

@@ -16,7 +16,7 @@ use serde_json::json;
 
 /// The `meta` part, with WeChat's published spelling `digest_alogrithm`.
 #[derive(Debug, Deserialize)]
-struct UploadMeta {
+pub(crate) struct UploadMeta {
     #[serde(default)]
     sub_mchid: Option<String>,
     file_type: String,

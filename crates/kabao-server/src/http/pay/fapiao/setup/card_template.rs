@@ -15,7 +15,7 @@ use serde_json::json;
 
 /// The request body.
 #[derive(Debug, Deserialize)]
-struct TemplateBody {
+pub(crate) struct TemplateBody {
     #[serde(default)]
     sub_mchid: Option<String>,
     card_appid: String,

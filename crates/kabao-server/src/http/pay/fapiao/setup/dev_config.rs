@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 /// The PATCH body; absent fields keep their current value.
 #[derive(Debug, Deserialize)]
-struct PatchBody {
+pub(crate) struct PatchBody {
     #[serde(default)]
     callback_url: Option<String>,
     #[serde(default)]
@@ -69,6 +69,11 @@ pub(super) async fn patch_config(
     let body: PatchBody = parse_body(&request.body)?;
     if let Some(url) = &body.callback_url {
         check_url("callback_url", url, false)?;
+        crate::worker::callback_target::check_callback_url(
+            url,
+            state.settings.allow_link_local_callbacks,
+        )
+        .map_err(|issue| PayError::param("callback_url", "body", issue))?;
     }
     if let Some(code) = body.sub_mch_code.as_deref().filter(|c| !c.is_empty()) {
         resolve_party(&state, &request, Some(code))

@@ -2,8 +2,8 @@
 //! development-config and card-template.
 
 mod capability;
-mod card_template;
-mod dev_config;
+pub(crate) mod card_template;
+pub(crate) mod dev_config;
 pub(super) mod paging;
 mod tables;
 mod urls;

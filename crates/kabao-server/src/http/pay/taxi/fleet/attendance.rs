@@ -18,7 +18,7 @@ use serde::Deserialize;
 /// T7's body. Lengths are the official page's, except event_time's:
 /// any RFC 3339 time is read, whatever its fraction digits.
 #[derive(Deserialize)]
-struct PunchBody {
+pub(crate) struct PunchBody {
     plate_number: String,
     driver_license: String,
     event_time: String,

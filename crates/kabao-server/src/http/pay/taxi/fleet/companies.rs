@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// T1's body. Lengths are the official page's.
 #[derive(Deserialize)]
-struct CreateCompanyBody {
+pub(crate) struct CreateCompanyBody {
     #[serde(default)]
     company_name: Option<String>,
     tax_id: String,
@@ -45,7 +45,7 @@ impl CreateCompanyBody {
     /// and drivers name their company by it); short_name when the company
     /// is an ENTERPRISE, as the official page says. invoice_mode and
     /// enterprise_type are kept as given (no enum is settled).
-    fn validate(&self) -> Result<CompanyRegistration, FieldError> {
+    pub(crate) fn validate(&self) -> Result<CompanyRegistration, FieldError> {
         let registration = CompanyRegistration {
             company_name: required(
                 "company_name",

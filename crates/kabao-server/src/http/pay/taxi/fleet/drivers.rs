@@ -28,7 +28,7 @@ const MAX_ID_CARD_CHARS: usize = 32;
 /// T5's body. Lengths are the official page's (the encrypted fields'
 /// limit is on their ciphertext).
 #[derive(Deserialize)]
-struct UpdateDriverBody {
+pub(crate) struct UpdateDriverBody {
     driver_name: String,
     id_card_number: String,
     company_name: String,

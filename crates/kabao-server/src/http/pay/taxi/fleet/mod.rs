@@ -4,10 +4,10 @@
 //! provider's company, taxi or driver is answered as if it did not exist,
 //! and naming another provider's company in a body is 403 NO_AUTH.
 
-mod attendance;
-mod companies;
-mod drivers;
-mod taxis;
+pub(crate) mod attendance;
+pub(crate) mod companies;
+pub(crate) mod drivers;
+pub(crate) mod taxis;
 
 use crate::domain::taxi::region::REGION_EXPECTED;
 use crate::domain::taxi::RegionId;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 /// T3's body. Lengths are the official page's; `mchid` is required there
 /// (the older YAML leaves it optional, but the company is known only by it).
 #[derive(Deserialize)]
-struct UpdateTaxiBody {
+pub(crate) struct UpdateTaxiBody {
     plate_number: String,
     company_name: String,
     #[serde(default)]

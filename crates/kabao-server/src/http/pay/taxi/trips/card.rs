@@ -62,7 +62,7 @@ pub(super) async fn insert(
 
 /// The body: not JSON at all is 400 INVALID_REQUEST; JSON of the wrong
 /// shape is 400 PARAM_ERROR naming the field.
-fn parse_card_body(bytes: &[u8]) -> Result<TaxiCardBody, PayError> {
+pub(crate) fn parse_card_body(bytes: &[u8]) -> Result<TaxiCardBody, PayError> {
     if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
         return Err(PayError::field(
             ErrorCode::InvalidRequest,

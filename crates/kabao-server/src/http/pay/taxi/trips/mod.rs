@@ -4,11 +4,11 @@
 //! package. A provider sees only its own trips, files and cards; another
 //! provider's are answered as if they did not exist.
 
-mod card;
+pub(crate) mod card;
 mod card_trip;
 mod find;
 mod orders;
-mod upload;
+pub(crate) mod upload;
 
 use crate::domain::taxi::region::REGION_EXPECTED;
 use crate::domain::taxi::RegionId;

@@ -22,7 +22,7 @@ const SM3: &str = "DIGEST_ALGORITHM_SM3";
 
 /// The `meta` part; `region_id` may be a number or a string of digits.
 #[derive(Debug, Deserialize)]
-struct UploadMeta {
+pub(crate) struct UploadMeta {
     company_mchid: String,
     digest: String,
     digest_algorithm: String,
