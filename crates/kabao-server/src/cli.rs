@@ -134,6 +134,12 @@ struct ServeArgs {
     /// refused by default.
     #[arg(long, env = "KABAO_ALLOW_LINK_LOCAL_CALLBACKS")]
     allow_link_local_callbacks: bool,
+    /// Most APIv3 callbacks one merchant may have pending (its receiver
+    /// failing); a callback beyond it is stored as failed, with the reason,
+    /// and can be redelivered from the console. Several processes on one
+    /// PostgreSQL database share the value the last one started with.
+    #[arg(long, env = "KABAO_CALLBACK_OUTBOX_LIMIT", default_value_t = crate::store::callback::DEFAULT_CALLBACK_OUTBOX_LIMIT, value_parser = clap::value_parser!(u64).range(1..))]
+    callback_outbox_limit: u64,
     /// What a successful taxi insert-card (POST /v3/taxi-invoice/cards)
     /// answers: 204 (no content, the official page) or 200 (the card, the YAML).
     #[arg(long, env = "KABAO_TAXI_CARD_RESPONSE", default_value = "204", value_parser = TaxiCardResponse::parse)]
@@ -321,6 +327,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             signature_window_secs: args.signature_window_secs,
             callback_time_scale: args.callback_time_scale,
             allow_link_local_callbacks: args.allow_link_local_callbacks,
+            callback_outbox_limit: args.callback_outbox_limit,
             request_timeout_secs: args.request_timeout_secs,
             taxi_card_response: args.taxi_card_response,
             ..Settings::default()

@@ -114,6 +114,12 @@ impl Application {
                 }
             },
         };
+        store
+            .put_setting(
+                crate::store::callback::CALLBACK_OUTBOX_LIMIT_KEY,
+                &config.settings.callback_outbox_limit.to_string(),
+            )
+            .await?;
         let keyring = Arc::new(Keyring::new(store.clone()));
         let provisioner = Provisioner::new(store.clone(), clock.clone(), Some(keyring.clone()));
         if let Some(path) = &config.provision_file {

@@ -36,6 +36,9 @@ pub struct Settings {
     /// Let callbacks and event pushes go to link-local addresses
     /// (169.254.0.0/16, fe80::/10), which are refused by default.
     pub allow_link_local_callbacks: bool,
+    /// Most callbacks one merchant may have pending; one more is stored as
+    /// failed, not sent (see `store::callback::CALLBACK_OUTBOX_LIMIT_KEY`).
+    pub callback_outbox_limit: u64,
     /// What a successful taxi insert-card (T11) answers: 204 (the official
     /// page, default) or 200 with the card (the YAML).
     pub taxi_card_response: crate::domain::taxi::card_package::TaxiCardResponse,
@@ -53,6 +56,7 @@ impl Default for Settings {
             tls: false,
             callback_time_scale: 1.0,
             allow_link_local_callbacks: false,
+            callback_outbox_limit: crate::store::callback::DEFAULT_CALLBACK_OUTBOX_LIMIT,
             request_timeout_secs: 60,
             taxi_card_response: Default::default(),
         }

@@ -4,6 +4,19 @@ use super::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
 use super::StoreResult;
 use async_trait::async_trait;
 
+/// Settings key of the most pending callbacks one merchant may have: a
+/// callback enqueued beyond it is stored as failed (`last_error` says why)
+/// instead of pending, so a merchant whose receiver is down cannot grow the
+/// outbox without end; the console can still redeliver it.
+pub const CALLBACK_OUTBOX_LIMIT_KEY: &str = "callback_outbox_limit";
+
+/// The bound when no process has set [`CALLBACK_OUTBOX_LIMIT_KEY`].
+pub const DEFAULT_CALLBACK_OUTBOX_LIMIT: u64 = 10_000;
+
+/// `last_error` of a callback refused by a full outbox.
+pub const OUTBOX_FULL_ERROR: &str =
+    "not queued: the merchant already has callback_outbox_limit callbacks pending";
+
 /// A callback to put in the outbox, inside the transaction of the change it
 /// reports (see `store::sqlite::callback::enqueue_callback`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,6 +44,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0006_pdf_content.sql",
         sql: include_str!("../../migrations/sqlite/0006_pdf_content.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_callback_outbox_bound.sql",
+        sql: include_str!("../../migrations/sqlite/0007_callback_outbox_bound.sql"),
+    },
 ];
 
 /// PostgreSQL migrations: the SQLite schema translated (BIGINT, BYTEA,
@@ -78,5 +83,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "0006_pdf_content.sql",
         sql: include_str!("../../migrations/postgres/0006_pdf_content.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "0007_callback_outbox_bound.sql",
+        sql: include_str!("../../migrations/postgres/0007_callback_outbox_bound.sql"),
     },
 ];

@@ -119,3 +119,64 @@ async fn a_callback_to_a_link_local_address_is_never_sent() {
         "{callback}"
     );
 }
+
+#[tokio::test]
+async fn a_merchant_with_a_full_callback_outbox_gets_further_callbacks_as_failed_and_others_are_unaffected(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.settings.callback_outbox_limit = 2;
+    let world = FapiaoWorld::provision(spawn_with(dir, cfg).await, Receiver::start().await).await;
+    crate::fapiao_titles::provision_title_user(&world).await;
+    // A receiver that refuses connections keeps every callback pending
+    // (the next try is 15 s away).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = format!("http://{}/down", closed.local_addr().unwrap());
+    drop(closed);
+    let mchid = "1900000341";
+    let failing = world
+        .app
+        .merchant(mchid, json!({"kind": "direct", "callback_url": down}))
+        .await;
+    for (i, name) in ["周一", "吴二", "郑三"].iter().enumerate() {
+        fill_title(
+            &world,
+            &failing,
+            &format!("CB-FULL-{i}"),
+            "",
+            &individual(name),
+        )
+        .await;
+    }
+    let (status, list) = world
+        .app
+        .admin_get(&format!("/callbacks?mchid={mchid}"))
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let mut statuses: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["status"].as_str().unwrap().to_owned(),
+                c["last_error"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses.len(), 3, "{list}");
+    assert_eq!(statuses[0].0, "failed", "{list}");
+    assert!(statuses[0].1.contains("callback_outbox_limit"), "{list}");
+    assert_eq!(
+        (statuses[1].0.as_str(), statuses[2].0.as_str()),
+        ("pending", "pending")
+    );
+
+    // Another merchant's callbacks still go out.
+    fill_title(&world, &world.direct, "CB-OTHER", "", &individual("王四")).await;
+    wait_for_callback(&world.app, crate::fapiao_world::DIRECT, |c: &Value| {
+        c["status"] == "delivered"
+    })
+    .await;
+}

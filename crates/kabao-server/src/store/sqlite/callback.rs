@@ -4,6 +4,7 @@ use super::outbox::{self, Outbox, OutboxEntry};
 use super::SqliteStore;
 use crate::store::callback::{
     CallbackFilter, CallbackRecord, CallbackStore, ClaimedCallback, NewCallback,
+    CALLBACK_OUTBOX_LIMIT_KEY, DEFAULT_CALLBACK_OUTBOX_LIMIT, OUTBOX_FULL_ERROR,
 };
 use crate::store::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
 use crate::store::shared::outbox_rows::{
@@ -15,18 +16,29 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::SqliteConnection;
 
 /// Adds `callback` to the outbox inside the caller's transaction, due at
-/// once, with a new event id that every retry keeps.
+/// once, with a new event id that every retry keeps; as failed instead when
+/// its merchant already has the outbox's bound of pending callbacks.
 pub(super) async fn enqueue_callback(
     conn: &mut SqliteConnection,
     callback: &NewCallback,
 ) -> sqlx::Result<()> {
     let event_id = format!("EV-{}", kabao_protocol::aead::random_alphanumeric(24));
     let create_time = kabao_protocol::apiv3::rfc3339_cst(callback.created_at);
-    sqlx::query(
-        "INSERT INTO v3_callbacks (event_id, caller_mchid, event_type, summary, plaintext, create_time,
-           created_at, status, attempts, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
-    )
+    sqlx::query(&format!(
+        "WITH bound AS (
+             SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{CALLBACK_OUTBOX_LIMIT_KEY}'),
+                             {DEFAULT_CALLBACK_OUTBOX_LIMIT}) AS n),
+         outbox AS (
+             SELECT COUNT(*) >= (SELECT n FROM bound) AS is_full FROM (
+                 SELECT 1 FROM v3_callbacks WHERE caller_mchid = ?2 AND status = 'pending'
+                 LIMIT (SELECT n FROM bound)) AS pending)
+         INSERT INTO v3_callbacks (event_id, caller_mchid, event_type, summary, plaintext, create_time,
+           created_at, status, attempts, next_attempt_at, last_error)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7,
+             CASE WHEN is_full THEN 'failed' ELSE 'pending' END, 0, ?8,
+             CASE WHEN is_full THEN ?9 END
+         FROM outbox"
+    ))
     .bind(event_id)
     .bind(&callback.caller_mchid)
     .bind(&callback.event_type)
@@ -35,6 +47,7 @@ pub(super) async fn enqueue_callback(
     .bind(create_time)
     .bind(callback.created_at)
     .bind(callback.created_at * 1000)
+    .bind(OUTBOX_FULL_ERROR)
     .execute(conn)
     .await?;
     Ok(())
