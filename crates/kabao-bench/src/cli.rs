@@ -25,6 +25,11 @@ pub enum Scenario {
     /// `POST /v3/taxi-invoice/cards`: CPU per accepted card (each a new card
     /// on its own trip order and uploaded file) against the crypto floor.
     Taxi,
+    /// Cost against store size: `POST /card/invoice/insert` and
+    /// `/card/invoice/reimburse/getinvoiceinfo` on SQLite stores filled in
+    /// bulk (`kabao import`) with --scaling-cards cards, and with the cards
+    /// spread over --scaling-spread users.
+    Scaling,
 }
 
 impl Scenario {
@@ -33,7 +38,7 @@ impl Scenario {
         match self {
             Scenario::Certificates => Some(Endpoint::Certificates),
             Scenario::Token => Some(Endpoint::Token),
-            Scenario::Insert | Scenario::Fapiao | Scenario::Taxi => None,
+            Scenario::Insert | Scenario::Fapiao | Scenario::Taxi | Scenario::Scaling => None,
         }
     }
 
@@ -45,6 +50,7 @@ impl Scenario {
             Scenario::Insert => "insert",
             Scenario::Fapiao => "fapiao",
             Scenario::Taxi => "taxi",
+            Scenario::Scaling => "scaling",
         }
     }
 }
@@ -117,7 +123,7 @@ pub struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "certificates,token,insert,fapiao,taxi"
+        default_value = "certificates,token,insert,fapiao,taxi,scaling"
     )]
     pub scenarios: Vec<Scenario>,
     /// Inserts prepared for each measured insert scenario; the measurement
@@ -173,6 +179,27 @@ pub struct Args {
     /// --warmup-secs or when they are used up.
     #[arg(long, default_value_t = 2_000)]
     pub taxi_warmup_cards: usize,
+    /// Stored cards of each store of the scaling scenario, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+    pub scaling_cards: Vec<u64>,
+    /// Users of the merchant the stored cards are spread over, at every --scaling-cards size.
+    #[arg(long, default_value_t = 1000)]
+    pub scaling_users: usize,
+    /// Other user counts the cards are spread over, comma-separated, each
+    /// on a store of --scaling-spread-cards cards (empty: none).
+    #[arg(long, value_delimiter = ',', default_value = "10,10000")]
+    pub scaling_spread: Vec<usize>,
+    /// Stored cards of the --scaling-spread stores.
+    #[arg(long, default_value_t = 100_000)]
+    pub scaling_spread_cards: u64,
+    /// New cards inserted on each scaling store (the measurement ends at
+    /// --duration-secs or when they are used up); their orders and PDFs are
+    /// part of the bulk fill.
+    #[arg(long, default_value_t = 20_000)]
+    pub scaling_inserts: usize,
+    /// Connections of every scaling load.
+    #[arg(long, default_value_t = 64)]
+    pub scaling_connections: usize,
     /// Stores to measure, comma-separated: SQLite runs every scenario (one
     /// process); PostgreSQL runs the insert and fapiao scenarios at each
     /// --processes count.

@@ -33,9 +33,11 @@ pub mod postgres_run;
 pub mod procstat;
 pub mod receiver;
 pub mod report;
+pub mod scaling;
 pub mod scenario;
 pub mod server;
 pub mod stats;
+pub mod synth;
 pub mod taxi;
 pub mod taxi_prepare;
 pub mod taxi_world;
@@ -198,6 +200,12 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     } else {
         None
     };
+    let scaling =
+        if args.stores.contains(&Store::Sqlite) && args.scenarios.contains(&Scenario::Scaling) {
+            Some(scaling::run(&args, ticks, &kabao_flags).await?)
+        } else {
+            None
+        };
     let postgres = if args.stores.contains(&Store::Postgres) {
         Some(postgres_run::run(&args, ticks, &kabao_flags).await)
     } else {
@@ -260,6 +268,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     );
     report.taxi = taxi;
     report.postgres = postgres;
+    report.scaling = scaling;
     std::fs::write(&args.out, report.markdown())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("wrote {}", args.out.display());
@@ -279,7 +288,11 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             .taxi
             .iter()
             .map(|t| t.errors + t.warmup_errors)
-            .sum::<u64>();
+            .sum::<u64>()
+        + report
+            .scaling
+            .as_ref()
+            .map_or(0, report::ScalingResults::errors);
     let postgres_errors: u64 = report.postgres.as_ref().map_or(0, |p| {
         p.runs
             .iter()

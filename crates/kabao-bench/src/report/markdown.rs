@@ -105,6 +105,9 @@ impl Report {
         if let Some(postgres) = &self.postgres {
             self.write_postgres(md, postgres)?;
         }
+        if let Some(scaling) = &self.scaling {
+            self.write_scaling(md, scaling)?;
+        }
         if !self.floors.is_empty() {
             self.write_floors(md)?;
         }

@@ -20,6 +20,10 @@ mod postgres_md;
 #[cfg(test)]
 mod postgres_tests;
 mod results;
+mod scaling;
+mod scaling_md;
+#[cfg(test)]
+mod scaling_tests;
 mod taxi;
 mod taxi_md;
 #[cfg(test)]
@@ -33,6 +37,9 @@ pub use fapiao::{
 };
 pub use postgres::{without_password, PostgresResults, StoreRun};
 pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
+pub use scaling::{
+    judge, Fill, Growth, Judgement, LoadFigures, ScalingPoint, ScalingResults, Series,
+};
 pub use taxi::{TaxiResult, TaxiSetup, TAXI_CPU_RATIO_BAR};
 
 /// kabao's CPU per signed request may be at most this multiple of one verify + one sign.
@@ -125,6 +132,8 @@ pub struct Report {
     pub taxi: Vec<TaxiResult>,
     /// The PostgreSQL runs, when asked for (set after [`Report::new`]).
     pub postgres: Option<PostgresResults>,
+    /// The scaling scenario (SQLite stores filled in bulk), when it ran.
+    pub scaling: Option<ScalingResults>,
 }
 
 /// Mean verify+sign CPU time of some floor measurements, µs.
@@ -205,6 +214,7 @@ impl Report {
             fapiao,
             taxi: Vec::new(),
             postgres: None,
+            scaling: None,
         }
     }
 
