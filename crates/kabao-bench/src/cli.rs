@@ -25,6 +25,10 @@ pub enum Scenario {
     /// `POST /v3/taxi-invoice/cards`: CPU per accepted card (each a new card
     /// on its own trip order and uploaded file) against the crypto floor.
     Taxi,
+    /// `POST /nontax/insertbill`, each insert a new fiscal bill card.
+    #[value(name = "insertbill")]
+    #[serde(rename = "insertbill")]
+    InsertBill,
     /// Cost against store size: `POST /card/invoice/insert` and
     /// `/card/invoice/reimburse/getinvoiceinfo` on SQLite stores filled in
     /// bulk (`kabao import`) with --scaling-cards cards, and with the cards
@@ -38,7 +42,11 @@ impl Scenario {
         match self {
             Scenario::Certificates => Some(Endpoint::Certificates),
             Scenario::Token => Some(Endpoint::Token),
-            Scenario::Insert | Scenario::Fapiao | Scenario::Taxi | Scenario::Scaling => None,
+            Scenario::Insert
+            | Scenario::InsertBill
+            | Scenario::Fapiao
+            | Scenario::Taxi
+            | Scenario::Scaling => None,
         }
     }
 
@@ -49,6 +57,7 @@ impl Scenario {
             Scenario::Token => "token",
             Scenario::Insert => "insert",
             Scenario::Fapiao => "fapiao",
+            Scenario::InsertBill => "insertbill",
             Scenario::Taxi => "taxi",
             Scenario::Scaling => "scaling",
         }
@@ -123,7 +132,7 @@ pub struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "certificates,token,insert,fapiao,taxi,scaling"
+        default_value = "certificates,token,insert,insertbill,fapiao,taxi,scaling"
     )]
     pub scenarios: Vec<Scenario>,
     /// Inserts prepared for each measured insert scenario; the measurement
@@ -179,6 +188,10 @@ pub struct Args {
     /// --warmup-secs or when they are used up.
     #[arg(long, default_value_t = 2_000)]
     pub taxi_warmup_cards: usize,
+    /// Fiscal bills prepared for each measured `/nontax/insertbill` scenario
+    /// (the measurement stops early, never fails, when they are used up).
+    #[arg(long, default_value_t = 30_000)]
+    pub bill_orders: usize,
     /// Stored cards of each store of the scaling scenario, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
     pub scaling_cards: Vec<u64>,

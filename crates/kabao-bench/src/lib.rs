@@ -15,6 +15,7 @@
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
 
+pub mod card_flow;
 pub mod cli;
 pub mod crypto_floor;
 pub mod fapiao;
@@ -171,6 +172,7 @@ struct SqliteRun {
     after_memory: procstat::Memory,
     scenarios: Vec<ScenarioResult>,
     inserts: Vec<report::InsertResult>,
+    bills: Vec<report::InsertResult>,
     fapiao: Option<report::FapiaoResults>,
     taxi: Vec<report::TaxiResult>,
 }
@@ -195,7 +197,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     let ticks = TicksPerSecond::detect();
     let started = time::OffsetDateTime::now_utc();
     let kabao_flags = kabao_flags(&args);
-    let sqlite = if args.stores.contains(&Store::Sqlite) {
+    let mut sqlite = if args.stores.contains(&Store::Sqlite) {
         Some(sqlite_run(&args, ticks, &kabao_flags).await?)
     } else {
         None
@@ -212,6 +214,9 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         None
     };
 
+    let bills = sqlite
+        .as_mut()
+        .map_or_else(Vec::new, |s| std::mem::take(&mut s.bills));
     let (floors, idle_memory, after_memory, scenarios, inserts, fapiao, taxi) = match sqlite {
         Some(s) => (
             s.floors,
@@ -269,6 +274,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     report.taxi = taxi;
     report.postgres = postgres;
     report.scaling = scaling;
+    report.bills = bills;
     std::fs::write(&args.out, report.markdown())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     eprintln!("wrote {}", args.out.display());
@@ -292,7 +298,12 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         + report
             .scaling
             .as_ref()
-            .map_or(0, report::ScalingResults::errors);
+            .map_or(0, report::ScalingResults::errors)
+        + report
+            .bills
+            .iter()
+            .map(|s| s.errors + s.warmup_errors)
+            .sum::<u64>();
     let postgres_errors: u64 = report.postgres.as_ref().map_or(0, |p| {
         p.runs
             .iter()
@@ -408,6 +419,15 @@ async fn sqlite_run(
     } else {
         Vec::new()
     };
+    let bills = if args.scenarios.contains(&Scenario::InsertBill) {
+        let bill_args = Args {
+            insert_orders: args.bill_orders,
+            ..args.clone()
+        };
+        insert::scenarios_of(&kabao, ticks, &bill_args, card_flow::CardFlow::FiscalBill).await?
+    } else {
+        Vec::new()
+    };
     let fapiao = if args.scenarios.contains(&Scenario::Fapiao) {
         Some(fapiao::run(&kabao, &tenants, ticks, args, &mut floors).await?)
     } else {
@@ -439,6 +459,7 @@ async fn sqlite_run(
         after_memory,
         scenarios,
         inserts,
+        bills,
         fapiao,
         taxi,
     })

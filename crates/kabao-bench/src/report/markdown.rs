@@ -99,6 +99,9 @@ impl Report {
         if let Some(fapiao) = &self.fapiao {
             fapiao.write_section(md, &self.settings)?;
         }
+        if !self.bills.is_empty() {
+            self.write_bills(md)?;
+        }
         if !self.taxi.is_empty() {
             self.write_taxi(md)?;
         }

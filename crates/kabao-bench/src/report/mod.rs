@@ -132,6 +132,8 @@ pub struct Report {
     pub taxi: Vec<TaxiResult>,
     /// The PostgreSQL runs, when asked for (set after [`Report::new`]).
     pub postgres: Option<PostgresResults>,
+    /// `/nontax/insertbill` at each connection count, on SQLite.
+    pub bills: Vec<InsertResult>,
     /// The scaling scenario (SQLite stores filled in bulk), when it ran.
     pub scaling: Option<ScalingResults>,
 }
@@ -214,6 +216,7 @@ impl Report {
             fapiao,
             taxi: Vec::new(),
             postgres: None,
+            bills: Vec::new(),
             scaling: None,
         }
     }
