@@ -96,7 +96,10 @@ impl Store {
     pub fn runs(self, scenario: Scenario) -> bool {
         match self {
             Store::Sqlite => true,
-            Store::Postgres => matches!(scenario, Scenario::Insert | Scenario::Fapiao),
+            Store::Postgres => matches!(
+                scenario,
+                Scenario::Insert | Scenario::InsertBill | Scenario::Fapiao
+            ),
         }
     }
 }

@@ -260,6 +260,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             fapiao_callback_rate: args.fapiao_callback_rate,
             taxi_cards: args.taxi_cards,
             taxi_warmup_cards: args.taxi_warmup_cards,
+            bill_orders: args.bill_orders,
         },
         machine::Machine::detect(),
         machine::git_commit(),

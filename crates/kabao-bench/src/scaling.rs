@@ -113,7 +113,23 @@ pub async fn run(
         spread_cards: args.scaling_spread_cards,
         points,
         total_secs: started.elapsed().as_secs_f64(),
+        flags: flags(args),
     })
+}
+
+/// The `--scaling-*` flags that repeat this run's stores.
+fn flags(args: &Args) -> String {
+    let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
+    format!(
+        " --scaling-cards {} --scaling-users {} --scaling-spread {} --scaling-spread-cards {} \
+         --scaling-inserts {} --scaling-connections {}",
+        list(&mut args.scaling_cards.iter().map(u64::to_string)),
+        args.scaling_users,
+        list(&mut args.scaling_spread.iter().map(usize::to_string)),
+        args.scaling_spread_cards,
+        args.scaling_inserts,
+        args.scaling_connections
+    )
 }
 
 /// Builds the insert scenario's world and [`TEMPLATE_CARDS`] cards over

@@ -349,7 +349,12 @@ impl Report {
             self.settings.taxi_cards,
             self.settings.taxi_warmup_cards
         )?;
-        writeln!(md, "{}", self.store_flags())?;
+        writeln!(
+            md,
+            "{}{}",
+            self.bill_and_scaling_flags(),
+            self.store_flags()
+        )?;
         writeln!(md, "```\n")?;
         writeln!(
             md,

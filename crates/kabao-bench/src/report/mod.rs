@@ -97,6 +97,8 @@ pub struct Settings {
     pub taxi_cards: usize,
     /// Taxi cards prepared per taxi warm-up.
     pub taxi_warmup_cards: usize,
+    /// Fiscal bills prepared per measured `/nontax/insertbill` scenario.
+    pub bill_orders: usize,
 }
 
 /// Everything one run measured.

@@ -113,6 +113,8 @@ pub struct ScalingResults {
     pub points: Vec<ScalingPoint>,
     /// Wall time of the whole scenario, s.
     pub total_secs: f64,
+    /// The `--scaling-*` flags of the run, for the reproduce command.
+    pub flags: String,
 }
 
 /// How a series grows between its first and last point.

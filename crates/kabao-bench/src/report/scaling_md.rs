@@ -111,6 +111,22 @@ fn write_table(md: &mut String, points: &[&ScalingPoint]) -> std::fmt::Result {
 }
 
 impl Report {
+    /// `--bill-orders` and the scaling flags of the reproduce command.
+    pub(super) fn bill_and_scaling_flags(&self) -> String {
+        let mut flags = String::new();
+        if self
+            .settings
+            .scenarios
+            .contains(&crate::Scenario::InsertBill)
+        {
+            flags.push_str(&format!(" --bill-orders {}", self.settings.bill_orders));
+        }
+        if let Some(s) = &self.scaling {
+            flags.push_str(&s.flags);
+        }
+        flags
+    }
+
     /// The scaling section.
     pub(super) fn write_scaling(&self, md: &mut String, s: &ScalingResults) -> std::fmt::Result {
         writeln!(md, "\n## Scaling with store size\n")?;
