@@ -71,6 +71,7 @@ impl Report {
         )?;
         FapiaoResults::write_bars(self.fapiao.as_ref(), md)?;
         self.write_taxi_bar(md)?;
+        self.write_scaling_bar(md)?;
         let (idle, idle_verdict) = match self.idle_memory {
             Some(m) => (
                 format!("{:.1} MB", mb(m.rss_kb)),
@@ -362,7 +363,8 @@ impl Report {
              kabao when `target/release/kabao` is missing). `--kabao PATH` benchmarks another \
              binary, `--out` names the report, `--json PATH` also writes the raw results, \
              `--scenarios insert` runs only the inserts, `--scenarios fapiao` only the fapiao applications and their callbacks, \
-             `--scenarios taxi` only the taxi cards; `--stores sqlite` skips the PostgreSQL \
+             `--scenarios taxi` only the taxi cards, `--scenarios insertbill` only the fiscal bills, \
+             `--scenarios scaling` only the store-size runs; `--stores sqlite` skips the PostgreSQL \
              runs, `--stores postgres` runs only them, `--postgres-url` names the server. \
              Run it from the workspace root on an otherwise idle machine."
         )?;

@@ -333,6 +333,21 @@ impl ScalingResults {
             .collect()
     }
 
+    /// The series the bar judges: kabao's CPU per insert and per read and its
+    /// memory after the loads, against stored cards and against users.
+    pub fn bar_series(&self) -> Vec<Series> {
+        const JUDGED: [&str; 3] = [
+            "kabao CPU per insert",
+            "kabao CPU per getinvoiceinfo",
+            "kabao RSS after the loads",
+        ];
+        self.size_series()
+            .into_iter()
+            .chain(self.user_series())
+            .filter(|s| JUDGED.contains(&s.name) && s.judgement().is_some())
+            .collect()
+    }
+
     /// Failed requests over every store.
     pub fn errors(&self) -> u64 {
         self.points

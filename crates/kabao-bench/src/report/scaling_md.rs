@@ -1,8 +1,8 @@
 //! The "Scaling with store size" section of `BENCHMARKS.md`: one table per
 //! store, and each series' growth in words computed from its numbers.
 
-use super::scaling::{ScalingPoint, ScalingResults, Series, FLAT_RATIO, LOG_SLACK};
-use super::{mb, write_errors, Report};
+use super::scaling::{Growth, ScalingPoint, ScalingResults, Series, FLAT_RATIO, LOG_SLACK};
+use super::{mb, verdict, write_errors, Report};
 use std::fmt::Write as _;
 
 /// "1M", "100k", "10" for store sizes and user counts.
@@ -111,6 +111,44 @@ fn write_table(md: &mut String, points: &[&ScalingPoint]) -> std::fmt::Result {
 }
 
 impl Report {
+    /// The bars-table row: CPU per request and memory stay flat or logarithmic.
+    pub(super) fn write_scaling_bar(&self, md: &mut String) -> std::fmt::Result {
+        let Some(s) = &self.scaling else {
+            return Ok(());
+        };
+        let series = s.bar_series();
+        let worse: Vec<String> = series
+            .iter()
+            .filter_map(|x| {
+                let j = x.judgement()?;
+                (j.growth == Growth::Worse).then(|| {
+                    format!(
+                        "{} against {}: {:.2}× for {:.0}×",
+                        x.name, x.x, j.ratio, j.x_ratio
+                    )
+                })
+            })
+            .collect();
+        let (measured, result) = if series.is_empty() {
+            ("fewer than two stores".to_owned(), "—")
+        } else if worse.is_empty() {
+            (
+                format!("all {} series flat or logarithmic", series.len()),
+                verdict(s.errors() == 0),
+            )
+        } else {
+            (
+                format!("worse than logarithmic: {}", worse.join("; ")),
+                "MISS",
+            )
+        };
+        writeln!(
+            md,
+            "| kabao CPU per insert and per `getinvoiceinfo`, and its RSS, against stored cards and against users (see Scaling) | flat or logarithmic, no errors | {measured}; {} errors | {result} |",
+            s.errors()
+        )
+    }
+
     /// `--bill-orders` and the scaling flags of the reproduce command.
     pub(super) fn bill_and_scaling_flags(&self) -> String {
         let mut flags = String::new();

@@ -161,4 +161,15 @@ fn the_section_states_each_verdict_from_the_numbers() {
         "{md}"
     );
     assert!(md.contains("--scaling-cards 10000,100000,1000000"), "{md}");
+    let bar = md
+        .lines()
+        .find(|l| l.starts_with("| kabao CPU per insert and per `getinvoiceinfo`"))
+        .expect("a scaling bar row");
+    assert!(
+        bar.contains(
+            "worse than logarithmic: kabao CPU per insert against stored cards: 3.00× for 100×"
+        ),
+        "{bar}"
+    );
+    assert!(bar.ends_with("| MISS |"), "{bar}");
 }
