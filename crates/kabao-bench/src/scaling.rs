@@ -13,7 +13,7 @@ use crate::http::{self, Connection, Reply};
 use crate::insert::{self, InsertLoad};
 use crate::load::{self, Source};
 use crate::oa_setup::{self, OaWorld, PreparedInsert};
-use crate::procstat::TicksPerSecond;
+use crate::procstat::{threads_cpu_since, TicksPerSecond};
 use crate::report::{Fill, LoadFigures, ScalingPoint, ScalingResults};
 use crate::server::Kabao;
 use crate::synth::{self, Plan, Template};
@@ -280,10 +280,12 @@ async fn measure_store(
         load::run(&kabao.addrs, warm_load.clone(), connections, warmup).await
     };
     let pool = Arc::new(InsertLoad::new(&world, measured));
-    let before = kabao.reading(ticks)?;
+    let (before, threads) = (kabao.reading(ticks)?, kabao.threads(ticks)?);
     let outcome = load::run(&kabao.addrs, pool.clone(), connections, duration).await;
     let used = kabao.reading(ticks)?.since(&before, ticks);
-    let insert = LoadFigures::new(outcome, warm_outcome.errors, used.kabao);
+    let mut insert = LoadFigures::new(outcome, warm_outcome.errors, used.kabao);
+    insert.set_threads(&threads_cpu_since(&threads, &kabao.threads(ticks)?));
+    insert.set_others(&used, cores());
     let mut codes = warm_load.take_codes();
     codes.extend(pool.take_codes());
     checks.push(insert::verify_codes(kabao.addr, &world, &codes).await?);
@@ -295,10 +297,12 @@ async fn measure_store(
     } else {
         load::run(&kabao.addrs, reads.clone(), connections, warmup).await
     };
-    let before = kabao.reading(ticks)?;
+    let (before, threads) = (kabao.reading(ticks)?, kabao.threads(ticks)?);
     let outcome = load::run(&kabao.addrs, reads, connections, duration).await;
     let used = kabao.reading(ticks)?.since(&before, ticks);
-    let read = LoadFigures::new(outcome, warm_reads.errors, used.kabao);
+    let mut read = LoadFigures::new(outcome, warm_reads.errors, used.kabao);
+    read.set_threads(&threads_cpu_since(&threads, &kabao.threads(ticks)?));
+    read.set_others(&used, cores());
     let memory_after = kabao.memory()?;
     let (rss_anon_kb, rss_file_kb) = rss_split(&kabao)?;
     let size = |name: &str| std::fs::metadata(kabao.folder().join(name)).map_or(0, |m| m.len());
@@ -344,6 +348,10 @@ fn rss_split(kabao: &Kabao) -> anyhow::Result<(u64, u64)> {
         file += crate::procstat::parse_status_kb(&status, "RssFile").unwrap_or(0);
     }
     Ok((anon, file))
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 fn now_micros() -> u64 {

@@ -4,7 +4,8 @@
 //! computed from its first and last points.
 
 use crate::load::Outcome;
-use crate::procstat::Memory;
+use crate::procstat::{Memory, ThreadTimes};
+use crate::server::CpuUsed;
 use crate::stats::Latency;
 use serde::Serialize;
 use std::time::Duration;
@@ -34,6 +35,12 @@ pub struct LoadFigures {
     pub elapsed_secs: f64,
     /// Whether the measurement ended because the prepared requests ran out.
     pub ran_out: bool,
+    /// kabao's CPU per successful request by thread name (those with at
+    /// least 1 µs), most first: where the time goes.
+    pub threads_us: Vec<(String, f64)>,
+    /// CPUs kept busy by everything but kabao and the bench during the
+    /// measurement (other processes on the machine): a noisy neighbour shows here.
+    pub others_cores: f64,
 }
 
 impl LoadFigures {
@@ -50,7 +57,28 @@ impl LoadFigures {
             kabao_cpu_us: kabao_cpu.as_secs_f64() * 1e6 / requests.max(1) as f64,
             elapsed_secs: elapsed,
             ran_out: outcome.exhausted,
+            threads_us: Vec::new(),
+            others_cores: 0.0,
         }
+    }
+
+    /// Records what the rest of the machine used: its busy share (not idle,
+    /// not stolen) of `cores` CPUs, minus kabao's and the bench's CPU.
+    pub fn set_others(&mut self, used: &CpuUsed, cores: usize) {
+        let busy = (100.0 - used.idle_percent - used.steal_percent).max(0.0) / 100.0;
+        let ours = (used.kabao + used.bench).as_secs_f64() / self.elapsed_secs.max(1e-9);
+        self.others_cores = (busy * cores as f64 - ours).max(0.0);
+    }
+
+    /// Records the CPU `threads` used during the measurement, per request.
+    pub fn set_threads(&mut self, threads: &[ThreadTimes]) {
+        let per = |t: &ThreadTimes| t.cpu.as_secs_f64() * 1e6 / self.requests.max(1) as f64;
+        self.threads_us = threads
+            .iter()
+            .map(|t| (t.name.clone(), per(t)))
+            .filter(|(_, us)| *us >= 1.0)
+            .collect();
+        self.threads_us.sort_by(|a, b| b.1.total_cmp(&a.1));
     }
 }
 

@@ -41,6 +41,38 @@ fn figure(v: f64) -> String {
     }
 }
 
+/// Where kabao's CPU per request goes, by thread, on each store.
+fn write_threads(md: &mut String, points: &[ScalingPoint]) -> std::fmt::Result {
+    if points.iter().all(|p| p.insert.threads_us.is_empty()) {
+        return Ok(());
+    }
+    writeln!(
+        md,
+        "\nWhere kabao's CPU per request goes, by thread (`/proc/PID/task/*/schedstat`, threads of one name added up; `kabao-writer` is the one thread that applies every write, `tokio-rt-worker` the HTTP handlers and the readers' SQLite queries), µs per request; and how many of the machine's CPUs other processes kept busy meanwhile (the machine's busy share from `/proc/stat` minus kabao's and the bench's CPU: a noisy neighbour that makes the numbers less comparable):\n"
+    )?;
+    writeln!(
+        md,
+        "| stored cards | users | load | threads | other processes' CPUs busy |"
+    )?;
+    writeln!(md, "| ---: | ---: | --- | --- | ---: |")?;
+    for p in points {
+        for (load, figures) in [("insert", &p.insert), ("getinvoiceinfo", &p.read)] {
+            let threads = figures
+                .threads_us
+                .iter()
+                .map(|(name, us)| format!("`{name}` {us:.1}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(
+                md,
+                "| {} | {} | {load} | {threads} | {:.2} |",
+                p.cards, p.users, figures.others_cores
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// One sentence per series: how it grew between its first and last point.
 fn write_growth(md: &mut String, series: &[Series]) -> std::fmt::Result {
     for s in series {
@@ -200,6 +232,7 @@ impl Report {
             )?;
             write_growth(md, &s.user_series())?;
         }
+        write_threads(md, &s.points)?;
         writeln!(md, "\nChecked on each store:\n")?;
         for p in &s.points {
             for check in &p.checks {
