@@ -39,7 +39,8 @@ pub struct LoadFigures {
     /// least 1 µs), most first: where the time goes.
     pub threads_us: Vec<(String, f64)>,
     /// CPUs kept busy by everything but kabao and the bench during the
-    /// measurement (other processes on the machine): a noisy neighbour shows here.
+    /// measurement: other sessions on the machine, and kernel threads (e.g.
+    /// writing kabao's files back after its `fsync`s).
     pub others_cores: f64,
 }
 

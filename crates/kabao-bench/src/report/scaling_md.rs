@@ -48,7 +48,7 @@ fn write_threads(md: &mut String, points: &[ScalingPoint]) -> std::fmt::Result {
     }
     writeln!(
         md,
-        "\nWhere kabao's CPU per request goes, by thread (`/proc/PID/task/*/schedstat`, threads of one name added up; `kabao-writer` is the one thread that applies every write, `tokio-rt-worker` the HTTP handlers and the readers' SQLite queries), µs per request; and how many of the machine's CPUs other processes kept busy meanwhile (the machine's busy share from `/proc/stat` minus kabao's and the bench's CPU: a noisy neighbour that makes the numbers less comparable):\n"
+        "\nWhere kabao's CPU per request goes, by thread (`/proc/PID/task/*/schedstat`, threads of one name added up; `kabao-writer` is the one thread that applies every write, `tokio-rt-worker` the HTTP handlers, `sqlx-sqlite-wor` the threads that run the reading queries), µs per request; and how many of the machine's CPUs other processes kept busy meanwhile (the machine's busy share from `/proc/stat` minus kabao's and the bench's CPU: other sessions on the machine, which make the numbers less comparable, and the kernel's own threads, e.g. writing kabao's files back to disk after its `fsync`s):\n"
     )?;
     writeln!(
         md,
