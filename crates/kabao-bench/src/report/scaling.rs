@@ -302,6 +302,24 @@ const MEASURES: [Measure; 9] = [
     },
 ];
 
+/// Every measure over `points`, x read by `x_of`.
+fn series(
+    points: &[&ScalingPoint],
+    x: &'static str,
+    x_of: fn(&ScalingPoint) -> f64,
+) -> Vec<Series> {
+    MEASURES
+        .iter()
+        .map(|m| Series {
+            name: m.name,
+            unit: m.unit,
+            x,
+            points: points.iter().map(|p| (x_of(p), (m.read)(p))).collect(),
+            rate: m.rate,
+        })
+        .collect()
+}
+
 impl ScalingResults {
     /// The store-size points (the size series' user count), by stored cards.
     pub fn size_points(&self) -> Vec<&ScalingPoint> {
@@ -328,38 +346,12 @@ impl ScalingResults {
 
     /// Cost against stored cards: CPU per request, rate, latency, RSS, file size.
     pub fn size_series(&self) -> Vec<Series> {
-        let points = self.size_points();
-        MEASURES
-            .iter()
-            .map(|m| Series {
-                name: m.name,
-                unit: m.unit,
-                x: "stored cards",
-                points: points
-                    .iter()
-                    .map(|p| (p.cards as f64, (m.read)(p)))
-                    .collect(),
-                rate: m.rate,
-            })
-            .collect()
+        series(&self.size_points(), "stored cards", |p| p.cards as f64)
     }
 
     /// Cost against the users the cards are spread over.
     pub fn user_series(&self) -> Vec<Series> {
-        let points = self.user_points();
-        MEASURES
-            .iter()
-            .map(|m| Series {
-                name: m.name,
-                unit: m.unit,
-                x: "users",
-                points: points
-                    .iter()
-                    .map(|p| (p.users as f64, (m.read)(p)))
-                    .collect(),
-                rate: m.rate,
-            })
-            .collect()
+        series(&self.user_points(), "users", |p| p.users as f64)
     }
 
     /// The series the bar judges: kabao's CPU per insert and per read and its
