@@ -37,6 +37,15 @@ pub enum Scenario {
     /// published spec (installed with npm for the run), at the same
     /// connection counts; reported as kabao's applications/s ÷ Prism's req/s.
     Prism,
+    /// `POST /nontax/insertbill`, each insert a new fiscal bill card.
+    #[value(name = "insertbill")]
+    #[serde(rename = "insertbill")]
+    InsertBill,
+    /// Cost against store size: `POST /card/invoice/insert` and
+    /// `/card/invoice/reimburse/getinvoiceinfo` on SQLite stores filled in
+    /// bulk (`kabao import`) with --scaling-cards cards, and with the cards
+    /// spread over --scaling-spread users.
+    Scaling,
 }
 
 impl Scenario {
@@ -45,7 +54,12 @@ impl Scenario {
         match self {
             Scenario::Certificates => Some(Endpoint::Certificates),
             Scenario::Token => Some(Endpoint::Token),
-            Scenario::Insert | Scenario::Fapiao | Scenario::Taxi | Scenario::Prism => None,
+            Scenario::Insert
+            | Scenario::InsertBill
+            | Scenario::Fapiao
+            | Scenario::Taxi
+            | Scenario::Scaling
+            | Scenario::Prism => None,
         }
     }
 
@@ -56,8 +70,10 @@ impl Scenario {
             Scenario::Token => "token",
             Scenario::Insert => "insert",
             Scenario::Fapiao => "fapiao",
+            Scenario::InsertBill => "insertbill",
             Scenario::Taxi => "taxi",
             Scenario::Prism => "prism",
+            Scenario::Scaling => "scaling",
         }
     }
 }
@@ -94,7 +110,10 @@ impl Store {
     pub fn runs(self, scenario: Scenario) -> bool {
         match self {
             Store::Sqlite => true,
-            Store::Postgres => matches!(scenario, Scenario::Insert | Scenario::Fapiao),
+            Store::Postgres => matches!(
+                scenario,
+                Scenario::Insert | Scenario::InsertBill | Scenario::Fapiao
+            ),
         }
     }
 }
@@ -130,7 +149,7 @@ pub struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "certificates,token,insert,fapiao,taxi,prism"
+        default_value = "certificates,token,insert,insertbill,fapiao,taxi,scaling,prism"
     )]
     pub scenarios: Vec<Scenario>,
     /// Inserts prepared for each measured insert scenario; the measurement
@@ -186,6 +205,31 @@ pub struct Args {
     /// --warmup-secs or when they are used up.
     #[arg(long, default_value_t = 2_000)]
     pub taxi_warmup_cards: usize,
+    /// Fiscal bills prepared for each measured `/nontax/insertbill` scenario
+    /// (the measurement stops early, never fails, when they are used up).
+    #[arg(long, default_value_t = 30_000)]
+    pub bill_orders: usize,
+    /// Stored cards of each store of the scaling scenario, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000,1000000")]
+    pub scaling_cards: Vec<u64>,
+    /// Users of the merchant the stored cards are spread over, at every --scaling-cards size.
+    #[arg(long, default_value_t = 1000)]
+    pub scaling_users: usize,
+    /// Other user counts the cards are spread over, comma-separated, each
+    /// on a store of --scaling-spread-cards cards (empty: none).
+    #[arg(long, value_delimiter = ',', default_value = "10,10000")]
+    pub scaling_spread: Vec<usize>,
+    /// Stored cards of the --scaling-spread stores.
+    #[arg(long, default_value_t = 100_000)]
+    pub scaling_spread_cards: u64,
+    /// New cards inserted on each scaling store (the measurement ends at
+    /// --duration-secs or when they are used up); their orders and PDFs are
+    /// part of the bulk fill.
+    #[arg(long, default_value_t = 20_000)]
+    pub scaling_inserts: usize,
+    /// Connections of every scaling load.
+    #[arg(long, default_value_t = 64)]
+    pub scaling_connections: usize,
     /// Stores to measure, comma-separated: SQLite runs every scenario (one
     /// process); PostgreSQL runs the insert and fapiao scenarios at each
     /// --processes count.

@@ -6,7 +6,7 @@
 
 use crate::http::{self, Connection, Reply};
 use crate::load::{self, Source};
-use crate::oa_setup::{self, OaWorld, PreparedInsert, MERCHANT_APPID};
+use crate::oa_setup::{self, CardFlow, OaWorld, PreparedInsert};
 use crate::procstat::{self, TicksPerSecond};
 use crate::report::{InsertResult, InsertSetup};
 use crate::server::Kabao;
@@ -51,7 +51,11 @@ impl InsertLoad {
     /// A pool of `inserts`, sent with the platform's token.
     pub fn new(world: &OaWorld, inserts: &[PreparedInsert]) -> Self {
         Self {
-            path: format!("/card/invoice/insert?access_token={}", world.platform_token),
+            path: format!(
+                "{}?access_token={}",
+                world.flow.insert_path(),
+                world.platform_token
+            ),
             host: world.host.clone(),
             bodies: inserts.iter().map(|p| p.body.clone()).collect(),
             next: AtomicUsize::new(0),
@@ -120,12 +124,17 @@ pub async fn check_one(
     world: &OaWorld,
     probe: &PreparedInsert,
 ) -> anyhow::Result<String> {
-    let path = format!("/card/invoice/insert?access_token={}", world.platform_token);
+    let label = world.flow.label();
+    let path = format!(
+        "{}?access_token={}",
+        world.flow.insert_path(),
+        world.platform_token
+    );
     let mut connection = Connection::open(addr).await?;
     let first = post_json(&mut connection, world, &path, probe.body.clone()).await?;
     ensure!(
         first["errcode"] == 0 && first["errmsg"] == "ok",
-        "{LABEL} refused a prepared insert: {first}"
+        "{label} refused a prepared insert: {first}"
     );
     let code = first["code"]
         .as_str()
@@ -166,7 +175,8 @@ async fn post_json(
     let reply = connection.send(request).await?;
     ensure!(
         reply.status == StatusCode::OK,
-        "{LABEL} answered {}: {}",
+        "{} answered {}: {}",
+        world.flow.label(),
         reply.status,
         reply.snippet(300)
     );
@@ -214,8 +224,8 @@ pub async fn verify_codes(
     for code in codes.iter().step_by(step).take(READ_BACK) {
         let card = read_card(addr, world, code).await?;
         ensure!(
-            card["appid"] == MERCHANT_APPID,
-            "card {code} is not the merchant's: {card}"
+            card["appid"] == world.flow.holder().0,
+            "card {code} is not the holder's: {card}"
         );
         read += 1;
     }
@@ -234,6 +244,18 @@ pub async fn scenarios(
     ticks: TicksPerSecond,
     args: &Args,
 ) -> anyhow::Result<Vec<InsertResult>> {
+    scenarios_of(kabao, ticks, args, CardFlow::Invoice).await
+}
+
+/// The same scenarios for either seed endpoint: `/card/invoice/insert` or
+/// `/nontax/insertbill` (fiscal bills for a collecting unit's payers).
+pub async fn scenarios_of(
+    kabao: &Kabao,
+    ticks: TicksPerSecond,
+    args: &Args,
+    flow: CardFlow,
+) -> anyhow::Result<Vec<InsertResult>> {
+    let label = flow.label();
     let duration = Duration::from_secs(args.duration_secs);
     let warmup = Duration::from_secs(args.warmup_secs);
     let warmup_orders = if warmup.is_zero() {
@@ -241,14 +263,14 @@ pub async fn scenarios(
     } else {
         args.insert_warmup_orders
     };
-    let world = Arc::new(OaWorld::provision(kabao).await?);
+    let world = Arc::new(OaWorld::provision_flow(kabao, flow).await?);
     let mut number = 0u64;
     let mut results = Vec::new();
     for &connections in &args.connections {
         let count = 1 + warmup_orders + args.insert_orders;
         eprintln!(
             "{} {connections:>3} conn: preparing {count} inserts (setpdf, getauthurl, authorisation) with {} in flight",
-            LABEL,
+            label,
             args.setup_concurrency
         );
         let prepared = world
@@ -326,7 +348,7 @@ pub async fn scenarios(
         result.set_postgres(used.postgres);
         eprintln!(
             "{:<26} {:>3} conn: {:>8.0} inserts/s over {:.1} s{}, p50 {:.2} ms, p99 {:.2} ms, kabao {:.1} µs CPU/insert, {} errors",
-            LABEL,
+            label,
             connections,
             result.inserts_per_sec,
             result.elapsed_secs,

@@ -19,6 +19,7 @@
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
 
+pub mod card_flow;
 pub mod cli;
 pub mod crypto_floor;
 pub mod fapiao;
@@ -40,9 +41,11 @@ pub mod prism_server;
 pub mod procstat;
 pub mod receiver;
 pub mod report;
+pub mod scaling;
 pub mod scenario;
 pub mod server;
 pub mod stats;
+pub mod synth;
 pub mod taxi;
 pub mod taxi_prepare;
 pub mod taxi_world;
@@ -182,6 +185,7 @@ struct SqliteRun {
     after_memory: procstat::Memory,
     scenarios: Vec<ScenarioResult>,
     inserts: Vec<report::InsertResult>,
+    bills: Vec<report::InsertResult>,
     fapiao: Option<report::FapiaoResults>,
     taxi: Vec<report::TaxiResult>,
 }
@@ -212,11 +216,17 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     } else {
         None
     };
-    let sqlite = if args.stores.contains(&Store::Sqlite) {
+    let mut sqlite = if args.stores.contains(&Store::Sqlite) {
         Some(sqlite_run(&args, ticks, &kabao_flags).await?)
     } else {
         None
     };
+    let scaling =
+        if args.stores.contains(&Store::Sqlite) && args.scenarios.contains(&Scenario::Scaling) {
+            Some(scaling::run(&args, ticks, &kabao_flags).await?)
+        } else {
+            None
+        };
     let postgres = if args.stores.contains(&Store::Postgres) {
         Some(postgres_run::run(&args, ticks, &kabao_flags).await)
     } else {
@@ -229,6 +239,9 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     };
     drop(prism_install);
 
+    let bills = sqlite
+        .as_mut()
+        .map_or_else(Vec::new, |s| std::mem::take(&mut s.bills));
     let (floors, idle_memory, after_memory, scenarios, inserts, fapiao, taxi) = match sqlite {
         Some(s) => (
             s.floors,
@@ -272,6 +285,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             fapiao_callback_rate: args.fapiao_callback_rate,
             taxi_cards: args.taxi_cards,
             taxi_warmup_cards: args.taxi_warmup_cards,
+            bill_orders: args.bill_orders,
         },
         machine::Machine::detect(),
         machine::git_commit(),
@@ -285,6 +299,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
     );
     report.taxi = taxi;
     report.postgres = postgres;
+    report.scaling = scaling;
+    report.bills = bills;
     report.prism = prism;
     let plots_dir = args
         .plots_dir
@@ -297,6 +313,10 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             report.plots.len(),
             plots_dir.display()
         );
+    }
+    if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
     }
     std::fs::write(&args.out, report.markdown())
         .with_context(|| format!("cannot write {}", args.out.display()))?;
@@ -318,7 +338,16 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             .iter()
             .map(|t| t.errors + t.warmup_errors)
             .sum::<u64>()
-        + report.prism.as_ref().map_or(0, |p| p.errors());
+        + report.prism.as_ref().map_or(0, |p| p.errors())
+        + report
+            .scaling
+            .as_ref()
+            .map_or(0, report::ScalingResults::errors)
+        + report
+            .bills
+            .iter()
+            .map(|s| s.errors + s.warmup_errors)
+            .sum::<u64>();
     let postgres_errors: u64 = report.postgres.as_ref().map_or(0, |p| {
         p.runs
             .iter()
@@ -434,6 +463,15 @@ async fn sqlite_run(
     } else {
         Vec::new()
     };
+    let bills = if args.scenarios.contains(&Scenario::InsertBill) {
+        let bill_args = Args {
+            insert_orders: args.bill_orders,
+            ..args.clone()
+        };
+        insert::scenarios_of(&kabao, ticks, &bill_args, card_flow::CardFlow::FiscalBill).await?
+    } else {
+        Vec::new()
+    };
     let fapiao = if args.scenarios.contains(&Scenario::Fapiao) {
         Some(fapiao::run(&kabao, &tenants, ticks, args, &mut floors).await?)
     } else {
@@ -465,6 +503,7 @@ async fn sqlite_run(
         after_memory,
         scenarios,
         inserts,
+        bills,
         fapiao,
         taxi,
     })

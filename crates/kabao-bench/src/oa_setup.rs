@@ -19,10 +19,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The invoicing platform that uploads PDFs and inserts cards.
-pub const PLATFORM_APPID: &str = "wxbenchplatform01";
-/// The merchant whose users authorise the orders.
-pub const MERCHANT_APPID: &str = "wxbenchmerchant01";
+pub use crate::card_flow::{CardFlow, MERCHANT_APPID, PLATFORM_APPID};
 /// Users of the merchant; orders go to them in turn.
 pub const USERS: usize = 8;
 /// `fee` of every invoice, in fen: `fee_without_tax` + `tax`.
@@ -35,13 +32,15 @@ const AUTHORIZE_ATTEMPTS: u32 = 50;
 /// The tenants, tokens and template of the insert scenario.
 #[derive(Debug, Clone)]
 pub struct OaWorld {
+    /// Which seed endpoint the world inserts through (and so which apps it has).
+    pub flow: CardFlow,
     /// `Host` header.
     pub host: HeaderValue,
     /// The control API's bearer header.
     pub admin: HeaderValue,
-    /// The platform's access token (inserts, setpdf).
+    /// The inserting app's access token (inserts, setpdf): the platform's or the bureau's.
     pub platform_token: String,
-    /// The merchant's access token (getauthurl).
+    /// The holder's access token (getauthurl): the merchant's or the collecting unit's.
     pub merchant_token: String,
     /// The platform's `s_pappid` from seturl.
     pub s_pappid: String,
@@ -200,18 +199,22 @@ fn text(value: &Value, pointer: &str) -> anyhow::Result<String> {
 }
 
 impl OaWorld {
-    /// Creates the platform and merchant apps with their users, fetches
-    /// their tokens, sets the platform's URL, creates the invoice template,
-    /// sets the merchant's contact and fetches its ticket.
+    /// The invoice world: see [`OaWorld::provision_flow`].
     pub async fn provision(kabao: &Kabao) -> anyhow::Result<Self> {
+        Self::provision_flow(kabao, CardFlow::Invoice).await
+    }
+
+    /// Creates the inserting app (platform or bureau) and the holder
+    /// (merchant or collecting unit) with its users, fetches their tokens,
+    /// sets the inserting app's URL, creates the card template, sets the
+    /// holder's contact and fetches its ticket.
+    pub async fn provision_flow(kabao: &Kabao, flow: CardFlow) -> anyhow::Result<Self> {
         let host = http::host_header(kabao.addr);
         let admin = HeaderValue::from_str(&format!("Bearer {}", kabao.admin_token))?;
         let mut caller = Caller::new(kabao.addr);
         let mut tokens = Vec::new();
-        for (appid, role) in [
-            (PLATFORM_APPID, "invoicing_platform"),
-            (MERCHANT_APPID, "merchant"),
-        ] {
+        let holder = flow.holder().0;
+        for (appid, role) in [flow.issuer(), flow.holder()] {
             let app = caller
                 .admin(
                     &host,
@@ -244,7 +247,7 @@ impl OaWorld {
                     &admin,
                     Method::POST,
                     "/_kabao/api/users",
-                    Some(&json!({"appid": MERCHANT_APPID, "name": format!("bench user {i}")})),
+                    Some(&json!({"appid": holder, "name": format!("bench user {i}")})),
                 )
                 .await?;
             openids.push(text(&user, "/openid")?);
@@ -262,13 +265,12 @@ impl OaWorld {
             bail!("seturl answered an invoice_url without s_pappid: {invoice_url}");
         };
         let s_pappid = s_pappid.split('&').next().unwrap_or_default().to_owned();
+        let (create_path, create_body) = flow.create_card();
         let card = caller
             .oa_post(
                 &host,
-                &format!("/card/invoice/platform/createcard?access_token={platform_token}"),
-                &json!({"invoice_info": {
-                    "base_info": {"logo_url": "http://x/logo.png", "title": "测试"},
-                    "payee": "测试", "type": "增值税电子普通发票"}}),
+                &format!("{create_path}?access_token={platform_token}"),
+                &create_body,
             )
             .await?;
         let card_id = text(&card, "/card_id")?;
@@ -292,6 +294,7 @@ impl OaWorld {
             .await?;
         let ticket = text(&ticket, "/ticket")?;
         Ok(Self {
+            flow,
             host,
             admin,
             platform_token,
@@ -384,16 +387,14 @@ impl OaWorld {
 
         let order_id = format!("kabao-bench-{number:010}");
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let (auth_path, auth_body) =
+            self.flow
+                .auth_url(&self.s_pappid, &order_id, &self.ticket, now);
         caller
             .oa_post(
                 &self.host,
-                &format!(
-                    "/card/invoice/getauthurl?access_token={}",
-                    self.merchant_token
-                ),
-                &json!({"s_pappid": self.s_pappid, "order_id": order_id, "money": 100,
-                        "timestamp": now, "source": "web", "redirect_url": "http://x",
-                        "ticket": self.ticket, "type": 0}),
+                &format!("{auth_path}?access_token={}", self.merchant_token),
+                &auth_body,
             )
             .await?;
         let openid = self.openids[number as usize % self.openids.len()].clone();
@@ -402,7 +403,9 @@ impl OaWorld {
             self.authorize(caller, &order_id, &openid, retries).await?;
         }
 
-        let body = insert_body(&order_id, &self.card_id, &s_media_id, number);
+        let body = self
+            .flow
+            .body(&order_id, &self.card_id, &s_media_id, number);
         Ok(PreparedInsert {
             order_id,
             openid,
@@ -423,7 +426,7 @@ impl OaWorld {
         openid: &str,
         retries: &AtomicU64,
     ) -> anyhow::Result<()> {
-        let body = json!({"appid": MERCHANT_APPID, "order_id": order_id, "openid": openid});
+        let body = json!({"appid": self.flow.holder().0, "order_id": order_id, "openid": openid});
         let path = "/_kabao/api/oa/authorizations";
         for attempt in 1..=AUTHORIZE_ATTEMPTS {
             let reply = caller

@@ -4,6 +4,7 @@
 //! that fails is recorded with its error and the end of kabao's log, so the
 //! other runs and the SQLite results still reach the report.
 
+use crate::card_flow::CardFlow;
 use crate::cli::{Scenario, Store};
 use crate::pg_database::PgDatabase;
 use crate::procstat::TicksPerSecond;
@@ -24,6 +25,7 @@ pub async fn run(args: &Args, ticks: TicksPerSecond, kabao_flags: &[String]) -> 
             processes,
             database: None,
             inserts: Vec::new(),
+            bills: Vec::new(),
             fapiao: None,
             failure: None,
         };
@@ -65,6 +67,14 @@ async fn one(
         let tenants = kabao.provision().await?;
         if args.scenarios.contains(&Scenario::Insert) {
             run.inserts = insert::scenarios(&kabao, ticks, args).await?;
+        }
+        if args.scenarios.contains(&Scenario::InsertBill) {
+            let bill_args = Args {
+                insert_orders: args.bill_orders.min(args.insert_orders),
+                ..args.clone()
+            };
+            run.bills =
+                insert::scenarios_of(&kabao, ticks, &bill_args, CardFlow::FiscalBill).await?;
         }
         if args.scenarios.contains(&Scenario::Fapiao) {
             // The floors measured around each held load go into its ratio;

@@ -105,6 +105,22 @@ impl Kabao {
         Self::start(binary, dir, url, None, 1, extra).await
     }
 
+    /// Runs one `BINARY serve` on the SQLite database `kabao.db` already in
+    /// `dir` (a store filled by `kabao import`), plus `extra` flags.
+    pub async fn start_sqlite_in(
+        binary: &Path,
+        dir: tempfile::TempDir,
+        extra: &[String],
+    ) -> anyhow::Result<Self> {
+        let url = format!("sqlite://{}", dir.path().join("kabao.db").display());
+        Self::start(binary, dir, url, None, 1, extra).await
+    }
+
+    /// The folder of the store and the logs.
+    pub fn folder(&self) -> &Path {
+        self._dir.path()
+    }
+
     /// Runs `processes` × `BINARY serve` on `database`, plus `extra` flags:
     /// the first alone (it applies the migrations), the others once it
     /// answers; waits until all answer.

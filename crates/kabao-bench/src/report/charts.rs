@@ -105,12 +105,15 @@ impl Report {
     /// connections (every load), then the latency percentiles of each load.
     pub fn charts(&self) -> Vec<(String, Chart)> {
         let loads = self.load_series();
-        if loads.is_empty() {
-            return Vec::new();
+        let mut charts = Vec::new();
+        if !loads.is_empty() {
+            charts.push(("throughput.svg".to_owned(), throughput_chart(&loads)));
         }
-        let mut charts = vec![("throughput.svg".to_owned(), throughput_chart(&loads))];
         for load in &loads {
             charts.push((format!("latency-{}.svg", load.slug), latency_chart(load)));
+        }
+        if let Some(scaling) = &self.scaling {
+            charts.extend(store_size_charts(scaling));
         }
         charts
     }
@@ -231,12 +234,19 @@ impl Report {
             return Ok(());
         }
         writeln!(md, "## Plots\n")?;
+        let sizes = if self.scaling.is_some() {
+            "Cost against store size is drawn from the scaling tables, both axes \
+             logarithmic: a flat line is constant cost, a straight rising one is growth \
+             by a power of the store size."
+        } else {
+            "Cost against store size is not plotted: this run measured no store sizes."
+        };
         writeln!(
             md,
             "Drawn by `kabao-bench` from the tables of this run (SVG). Throughput is \
              successful requests per second (accepted inserts, applications and cards for \
              those loads); latency is of the successful requests, nearest-rank percentiles. \
-             Cost against store size is not plotted: this run measured no store sizes.\n"
+             {sizes}\n"
         )?;
         for plot in &self.plots {
             writeln!(
@@ -286,4 +296,51 @@ mod tests {
             PathBuf::from("/tmp/x/bench-plots")
         );
     }
+}
+
+/// Cost against stored cards (the scaling scenario): kabao's CPU per request
+/// in one chart, memory and file sizes in another, both axes logarithmic so
+/// that flat, logarithmic and linear growth look different.
+pub fn store_size_charts(scaling: &super::ScalingResults) -> Vec<(String, Chart)> {
+    let all = scaling.size_series();
+    let chart = |file: &str, title: &str, unit: &str, y_label: &str| {
+        let series: Vec<Series> = all
+            .iter()
+            .filter(|s| s.unit == unit && s.points.len() > 1)
+            .map(|s| Series {
+                name: s.name.to_owned(),
+                points: s.points.clone(),
+            })
+            .collect();
+        (!series.is_empty()).then(|| {
+            (
+                file.to_owned(),
+                Chart {
+                    title: title.into(),
+                    x_label: "stored cards (log scale)".into(),
+                    y_label: y_label.into(),
+                    x_scale: Scale::Log,
+                    y_scale: Scale::Log,
+                    series,
+                },
+            )
+        })
+    };
+    [
+        chart(
+            "store-size-cpu.svg",
+            "CPU per request against stored cards",
+            "µs",
+            "µs (log scale)",
+        ),
+        chart(
+            "store-size-memory.svg",
+            "Memory and files against stored cards",
+            "MB",
+            "MB (log scale)",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

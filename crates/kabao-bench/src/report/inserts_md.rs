@@ -1,19 +1,82 @@
-//! The card-insert section of `BENCHMARKS.md`.
+//! The card-insert sections of `BENCHMARKS.md`: `/card/invoice/insert`
+//! and `/nontax/insertbill`, measured and set up the same way.
 
 use super::*;
+use crate::card_flow::{CardFlow, BILL_CODE};
+
+/// The words that differ between the two insert sections.
+struct Words {
+    title: &'static str,
+    card: String,
+    setup: &'static str,
+    holder: &'static str,
+}
+
+fn words(flow: CardFlow) -> Words {
+    match flow {
+        CardFlow::Invoice => Words {
+            title: "Card inserts",
+            card: "a new invoice card: its own order (getauthurl) authorised by a user, its own \
+                   unused PDF (setpdf), a unique 20-digit `billing_no` (数电, empty \
+                   `billing_code`, so no rule warns)"
+                .to_owned(),
+            setup: "`POST /card/invoice/platform/setpdf` (one multipart PDF), \
+                    `POST /card/invoice/getauthurl` with the merchant's token and `wx_card` ticket",
+            holder: "the merchant",
+        },
+        CardFlow::FiscalBill => Words {
+            title: "Fiscal bill inserts",
+            card: format!(
+                "a new fiscal bill card (财政电子票据): a fiscal bureau inserts it for a \
+                 collecting unit's payer, on its own order (getbillauthurl) authorised by the \
+                 payer, with its own unused PDF (setpdf, by the bureau), `billing_code` \
+                 `{BILL_CODE}` and a unique 10-digit `billing_no` (the seed's shapes, so no \
+                 rule warns)"
+            ),
+            setup: "`POST /card/invoice/platform/setpdf` (one multipart PDF, with the bureau's token), \
+                    `POST /nontax/getbillauthurl` with the collecting unit's token and `wx_card` ticket",
+            holder: "the collecting unit",
+        },
+    }
+}
 
 impl Report {
     pub(super) fn write_inserts(&self, md: &mut String) -> std::fmt::Result {
-        writeln!(md, "## Card inserts (`{}`)\n", crate::insert::LABEL)?;
+        self.write_insert_section(md, CardFlow::Invoice, &self.inserts)
+    }
+
+    /// The fiscal-bill section, with its checks (the invoice checks are in "Checks").
+    pub(super) fn write_bills(&self, md: &mut String) -> std::fmt::Result {
+        self.write_insert_section(md, CardFlow::FiscalBill, &self.bills)?;
+        writeln!(md, "Checked before and after each fiscal bill scenario:\n")?;
+        for s in &self.bills {
+            writeln!(md, "- {} conn, first bill: {}", s.connections, s.check)?;
+            writeln!(
+                md,
+                "- {} conn, after the load: {}",
+                s.connections, s.verified
+            )?;
+        }
+        writeln!(md)
+    }
+
+    /// One insert section: results, threads, setup.
+    pub(super) fn write_insert_section(
+        &self,
+        md: &mut String,
+        flow: CardFlow,
+        results: &[InsertResult],
+    ) -> std::fmt::Result {
+        let words = words(flow);
+        writeln!(md, "## {} (`{}`)\n", words.title, flow.label())?;
         writeln!(
             md,
-            "Each request inserts a new invoice card: its own order (getauthurl) authorised \
-             by a user, its own unused PDF (setpdf), a unique 20-digit `billing_no` \
-             (数电, empty `billing_code`, so no rule warns), sent once; no body is ever sent \
+            "Each request inserts {}, sent once; no body is ever sent \
              twice, so no answer is a replay. kabao answers an insert after its group-commit \
              writer has committed the card to SQLite (WAL). The prepared inserts are made \
              over HTTP before each scenario; that setup is timed below and is not part of \
-             the measured numbers.\n"
+             the measured numbers.\n",
+            words.card
         )?;
         writeln!(
             md,
@@ -24,7 +87,7 @@ impl Report {
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
         )?;
         let ms = |us: f64| format!("{:.3}", us / 1000.0);
-        for s in &self.inserts {
+        for s in results {
             writeln!(
                 md,
                 "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {} |",
@@ -51,7 +114,7 @@ impl Report {
                 }
             )?;
         }
-        for s in &self.inserts {
+        for s in results {
             write_errors(
                 md,
                 &format!("inserts at {} conn", s.connections),
@@ -81,7 +144,7 @@ impl Report {
             md,
             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         )?;
-        for s in &self.inserts {
+        for s in results {
             for t in &s.kabao_threads {
                 let wall = s.elapsed_secs * f64::from(t.threads.max(1));
                 let share = |secs: f64| 100.0 * secs / wall;
@@ -110,7 +173,7 @@ impl Report {
             md,
             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         )?;
-        for s in &self.inserts {
+        for s in results {
             let idle = if s.setup.idle_reached {
                 format!("{:.1}", s.setup.idle_wait_secs)
             } else {
@@ -131,23 +194,27 @@ impl Report {
         writeln!(
             md,
             "\nSetup per insert, {} chains in flight, each on its own keep-alive connection: \
-             `POST /card/invoice/platform/setpdf` (one multipart PDF), \
-             `POST /card/invoice/getauthurl` with the merchant's token and `wx_card` ticket, \
+             {}, \
              and the user's authorisation through the control API \
              (`POST /_kabao/api/oa/authorizations`, at most {} at once), spread over {} \
-             users of the merchant. Prepared per connection count: one insert for the check, \
+             users of {}. Prepared per connection count: one insert for the check, \
              up to {} for the warm-up (which ends after {} s or when they are used up) and {} \
-             for the measured period. Authorisations queue event pushes (the merchant has no \
+             for the measured period. Authorisations queue event pushes ({} has no \
              push URL), which kabao works off in the background, so the load starts only once \
              kabao has used under 5% of a CPU for two 250 ms windows in a row. An \
              authorisation answered with HTTP 500 would be sent again and counted in the \
              table above.\n",
             self.settings.setup_concurrency,
+            words.setup,
             self.settings.authorize_concurrency,
             crate::oa_setup::USERS,
+            words.holder,
             self.settings.insert_warmup_orders,
             self.settings.warmup_secs,
-            self.settings.insert_orders
+            results
+                .first()
+                .map_or(self.settings.insert_orders, |r| r.pool),
+            words.holder
         )
     }
 }

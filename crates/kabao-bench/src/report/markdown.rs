@@ -71,6 +71,7 @@ impl Report {
         )?;
         FapiaoResults::write_bars(self.fapiao.as_ref(), md)?;
         self.write_taxi_bar(md)?;
+        self.write_scaling_bar(md)?;
         let (idle, idle_verdict) = match self.idle_memory {
             Some(m) => (
                 format!("{:.1} MB", mb(m.rss_kb)),
@@ -102,11 +103,17 @@ impl Report {
         if let Some(fapiao) = &self.fapiao {
             fapiao.write_section(md, &self.settings)?;
         }
+        if !self.bills.is_empty() {
+            self.write_bills(md)?;
+        }
         if !self.taxi.is_empty() {
             self.write_taxi(md)?;
         }
         if let Some(postgres) = &self.postgres {
             self.write_postgres(md, postgres)?;
+        }
+        if let Some(scaling) = &self.scaling {
+            self.write_scaling(md, scaling)?;
         }
         if let Some(prism) = &self.prism {
             prism.write_section(md, self.fapiao.as_ref(), &self.settings)?;
@@ -350,7 +357,12 @@ impl Report {
             self.settings.taxi_cards,
             self.settings.taxi_warmup_cards
         )?;
-        writeln!(md, "{}", self.store_flags())?;
+        writeln!(
+            md,
+            "{}{}",
+            self.bill_and_scaling_flags(),
+            self.store_flags()
+        )?;
         writeln!(md, "```\n")?;
         writeln!(
             md,
@@ -358,7 +370,8 @@ impl Report {
              kabao when `target/release/kabao` is missing). `--kabao PATH` benchmarks another \
              binary, `--out` names the report, `--json PATH` also writes the raw results, \
              `--scenarios insert` runs only the inserts, `--scenarios fapiao` only the fapiao applications and their callbacks, \
-             `--scenarios taxi` only the taxi cards; `--stores sqlite` skips the PostgreSQL \
+             `--scenarios taxi` only the taxi cards, `--scenarios insertbill` only the fiscal bills, \
+             `--scenarios scaling` only the store-size runs; `--stores sqlite` skips the PostgreSQL \
              runs, `--stores postgres` runs only them, `--postgres-url` names the server. \
              Run it from the workspace root on an otherwise idle machine."
         )?;

@@ -25,6 +25,10 @@ mod prism_md;
 #[cfg(test)]
 mod prism_tests;
 mod results;
+mod scaling;
+mod scaling_md;
+#[cfg(test)]
+mod scaling_tests;
 mod taxi;
 mod taxi_md;
 #[cfg(test)]
@@ -40,6 +44,9 @@ pub use fapiao::{
 pub use postgres::{without_password, PostgresResults, StoreRun};
 pub use prism::{PrismRatio, PrismResults, PrismRun};
 pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
+pub use scaling::{
+    judge, Fill, Growth, Judgement, LoadFigures, ScalingPoint, ScalingResults, Series,
+};
 pub use taxi::{TaxiResult, TaxiSetup, TAXI_CPU_RATIO_BAR};
 
 /// kabao's CPU per signed request may be at most this multiple of one verify + one sign.
@@ -97,6 +104,8 @@ pub struct Settings {
     pub taxi_cards: usize,
     /// Taxi cards prepared per taxi warm-up.
     pub taxi_warmup_cards: usize,
+    /// Fiscal bills prepared per measured `/nontax/insertbill` scenario.
+    pub bill_orders: usize,
 }
 
 /// Everything one run measured.
@@ -136,6 +145,10 @@ pub struct Report {
     pub prism: Option<PrismResults>,
     /// The SVG plots written beside the report (set after [`Report::new`]).
     pub plots: Vec<PlotLink>,
+    /// `/nontax/insertbill` at each connection count, on SQLite.
+    pub bills: Vec<InsertResult>,
+    /// The scaling scenario (SQLite stores filled in bulk), when it ran.
+    pub scaling: Option<ScalingResults>,
 }
 
 /// Mean verify+sign CPU time of some floor measurements, µs.
@@ -218,6 +231,8 @@ impl Report {
             postgres: None,
             prism: None,
             plots: Vec::new(),
+            bills: Vec::new(),
+            scaling: None,
         }
     }
 

@@ -35,6 +35,8 @@ pub struct StoreRun {
     pub database: Option<String>,
     /// The insert scenarios in run order.
     pub inserts: Vec<InsertResult>,
+    /// The `/nontax/insertbill` scenarios in run order.
+    pub bills: Vec<InsertResult>,
     /// The fapiao scenario, when run.
     pub fapiao: Option<FapiaoResults>,
     /// Why the run stopped early, with the end of kabao's log, if it did.

@@ -3,6 +3,7 @@
 //! PostgreSQL's CPU next to kabao's.
 
 use super::*;
+use crate::card_flow::CardFlow;
 use crate::fapiao_world::APPLICATIONS_PATH;
 
 fn ms(us: f64) -> String {
@@ -28,6 +29,7 @@ struct Row<'a> {
     store: &'static str,
     processes: usize,
     inserts: &'a [InsertResult],
+    bills: &'a [InsertResult],
     fapiao: Option<&'a FapiaoResults>,
 }
 
@@ -40,6 +42,7 @@ impl Report {
                 store: "SQLite",
                 processes: 1,
                 inserts: &self.inserts,
+                bills: &self.bills,
                 fapiao: self.fapiao.as_ref(),
             });
         }
@@ -48,6 +51,7 @@ impl Report {
                 store: "PostgreSQL",
                 processes: run.processes,
                 inserts: &run.inserts,
+                bills: &run.bills,
                 fapiao: run.fapiao.as_ref(),
             });
         }
@@ -146,27 +150,30 @@ impl Report {
                 )?;
             }
         }
-        write_insert_rows(md, &rows)?;
+        write_insert_rows(md, &rows, CardFlow::Invoice)?;
+        write_insert_rows(md, &rows, CardFlow::FiscalBill)?;
         write_held_rows(md, &rows)?;
         write_callback_rows(md, &rows)?;
         write_setup_rows(md, postgres)?;
         if postgres
             .runs
             .iter()
-            .any(|r| !r.inserts.is_empty() || r.fapiao.is_some())
+            .any(|r| !r.inserts.is_empty() || !r.bills.is_empty() || r.fapiao.is_some())
         {
             writeln!(md, "Checks of the PostgreSQL runs (as for SQLite):\n")?;
         }
         for run in &postgres.runs {
             let who = processes(run.processes);
-            for s in &run.inserts {
+            for (s, label) in run
+                .inserts
+                .iter()
+                .map(|s| (s, CardFlow::Invoice.label()))
+                .chain(run.bills.iter().map(|s| (s, CardFlow::FiscalBill.label())))
+            {
                 writeln!(
                     md,
                     "- {who}, `{}` at {} conn: {}; after the load: {}",
-                    crate::insert::LABEL,
-                    s.connections,
-                    s.check,
-                    s.verified
+                    label, s.connections, s.check, s.verified
                 )?;
             }
             for h in run.fapiao.iter().flat_map(|f| &f.held) {
@@ -192,11 +199,25 @@ impl Report {
     }
 }
 
-fn write_insert_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
-    if rows.iter().all(|r| r.inserts.is_empty()) {
+impl Row<'_> {
+    /// The results of `flow`'s insert scenarios.
+    fn of(&self, flow: CardFlow) -> &[InsertResult] {
+        match flow {
+            CardFlow::Invoice => self.inserts,
+            CardFlow::FiscalBill => self.bills,
+        }
+    }
+}
+
+fn write_insert_rows(md: &mut String, rows: &[Row], flow: CardFlow) -> std::fmt::Result {
+    if rows.iter().all(|r| r.of(flow).is_empty()) {
         return Ok(());
     }
-    writeln!(md, "### Card inserts (`{}`)\n", crate::insert::LABEL)?;
+    let title = match flow {
+        CardFlow::Invoice => "Card inserts",
+        CardFlow::FiscalBill => "Fiscal bill inserts",
+    };
+    writeln!(md, "### {title} (`{}`)\n", flow.label())?;
     writeln!(
         md,
         "| store | processes | connections | inserts | errors | inserts/s | p50 ms | p99 ms | p99.9 ms | kabao CPU/insert µs | PostgreSQL CPU/insert µs | total CPU/insert µs | machine idle % | measured s | ended by |"
@@ -206,7 +227,7 @@ fn write_insert_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     )?;
     for row in rows {
-        for s in row.inserts {
+        for s in row.of(flow) {
             writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {:.1} | {:.1} | {:.2} | {} |",
@@ -233,9 +254,10 @@ fn write_insert_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
         }
     }
     for row in rows.iter().filter(|r| r.store != "SQLite") {
-        for s in row.inserts {
+        for s in row.of(flow) {
             let at = format!(
-                "inserts on {} ({}) at {} conn",
+                "{} on {} ({}) at {} conn",
+                flow.label(),
                 row.store,
                 processes(row.processes),
                 s.connections
@@ -391,7 +413,7 @@ fn write_setup_rows(md: &mut String, postgres: &PostgresResults) -> std::fmt::Re
     if postgres
         .runs
         .iter()
-        .all(|r| r.inserts.is_empty() && r.fapiao.is_none())
+        .all(|r| r.inserts.is_empty() && r.bills.is_empty() && r.fapiao.is_none())
     {
         return Ok(());
     }
@@ -406,10 +428,19 @@ fn write_setup_rows(md: &mut String, postgres: &PostgresResults) -> std::fmt::Re
     )?;
     let per_sec = |n: usize, secs: f64| n as f64 / secs.max(1e-9);
     for run in &postgres.runs {
-        for s in &run.inserts {
+        let inserts = run
+            .inserts
+            .iter()
+            .map(|s| (s, "inserts (setpdf, getauthurl, authorisation)"))
+            .chain(
+                run.bills
+                    .iter()
+                    .map(|s| (s, "fiscal bills (setpdf, getbillauthurl, authorisation)")),
+            );
+        for (s, load) in inserts {
             writeln!(
                 md,
-                "| {} | inserts (setpdf, getauthurl, authorisation) | {} | {} | {:.1} | {:.0} | {:.1} | {} | {} |",
+                "| {} | {load} | {} | {} | {:.1} | {:.0} | {:.1} | {} | {} |",
                 run.processes,
                 s.connections,
                 s.setup.orders,

@@ -29,6 +29,7 @@ fn run(processes: usize) -> StoreRun {
         processes,
         database: Some("kabao_bench_1_ab".into()),
         inserts: vec![inserts],
+        bills: Vec::new(),
         fapiao: Some(FapiaoResults {
             held: vec![h],
             callbacks: Some(c),

@@ -126,6 +126,7 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
             fapiao_callback_rate: 200.0,
             taxi_cards: 1000,
             taxi_warmup_cards: 10,
+            bill_orders: 100,
         },
         Machine {
             cpu: "test".into(),
