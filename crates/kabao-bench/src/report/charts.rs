@@ -260,44 +260,6 @@ impl Report {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_plot_beside_the_report_is_linked_from_its_folder() {
-        let p = |s: &str| PathBuf::from(s);
-        assert_eq!(
-            relative_path(
-                &p("/work/main"),
-                &p("/work/main/bench-plots/throughput.svg")
-            ),
-            p("bench-plots/throughput.svg")
-        );
-        assert_eq!(
-            relative_path(&p("/work/main/docs"), &p("/work/main/bench-plots/a.svg")),
-            p("../bench-plots/a.svg")
-        );
-        assert_eq!(
-            relative_path(&p("/a/b"), &p("/c/d.svg")),
-            p("../../c/d.svg")
-        );
-        assert_eq!(href(&p("../my plots/a.svg")), "../my%20plots/a.svg");
-    }
-
-    #[test]
-    fn plots_go_beside_the_report_by_default() {
-        assert_eq!(
-            default_plots_dir(Path::new("BENCHMARKS.md")),
-            PathBuf::from("bench-plots")
-        );
-        assert_eq!(
-            default_plots_dir(Path::new("/tmp/x/prism.md")),
-            PathBuf::from("/tmp/x/bench-plots")
-        );
-    }
-}
-
 /// Cost against stored cards (the scaling scenario): kabao's CPU per request
 /// in one chart, memory and file sizes in another, both axes logarithmic so
 /// that flat, logarithmic and linear growth look different.
@@ -343,4 +305,42 @@ pub fn store_size_charts(scaling: &super::ScalingResults) -> Vec<(String, Chart)
     .into_iter()
     .flatten()
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plot_beside_the_report_is_linked_from_its_folder() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            relative_path(
+                &p("/work/main"),
+                &p("/work/main/bench-plots/throughput.svg")
+            ),
+            p("bench-plots/throughput.svg")
+        );
+        assert_eq!(
+            relative_path(&p("/work/main/docs"), &p("/work/main/bench-plots/a.svg")),
+            p("../bench-plots/a.svg")
+        );
+        assert_eq!(
+            relative_path(&p("/a/b"), &p("/c/d.svg")),
+            p("../../c/d.svg")
+        );
+        assert_eq!(href(&p("../my plots/a.svg")), "../my%20plots/a.svg");
+    }
+
+    #[test]
+    fn plots_go_beside_the_report_by_default() {
+        assert_eq!(
+            default_plots_dir(Path::new("BENCHMARKS.md")),
+            PathBuf::from("bench-plots")
+        );
+        assert_eq!(
+            default_plots_dir(Path::new("/tmp/x/prism.md")),
+            PathBuf::from("/tmp/x/bench-plots")
+        );
+    }
 }
