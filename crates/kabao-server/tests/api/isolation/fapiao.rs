@@ -35,6 +35,16 @@ async fn a_provider_cannot_insert_into_reverse_or_read_a_direct_merchants_order(
         found["fapiao_information"][0]["buyer_information"]["phone"].take();
         (status, found)
     };
+    // Settled first: the self-issued card moves on to INSERTED by itself.
+    crate::fapiao_issue::wait_until(
+        &world,
+        &world.direct,
+        &order,
+        None,
+        "ISSUED",
+        Some("INSERTED"),
+    )
+    .await;
     let before = unchanged_part(query(&world, &world.direct, &order, None).await);
     assert_eq!(before.0, 200, "{}", before.1);
     assert_eq!(
