@@ -133,11 +133,27 @@ async fn scenario(
     warmup: Duration,
     duration: Duration,
 ) -> anyhow::Result<ScenarioResult> {
-    let workload = Arc::new(Workload::new(endpoint, kabao.addr, tenants, unix_now()));
-    let check = workload.check_one(kabao.addr, tenants).await?;
+    // Each phase gets its own signed requests: kabao refuses a nonce twice.
+    let workload = |pool| {
+        Arc::new(Workload::new(
+            endpoint,
+            kabao.addr,
+            tenants,
+            unix_now(),
+            pool,
+        ))
+    };
+    let check = workload(1).check_one(kabao.addr, tenants).await?;
     if !warmup.is_zero() {
-        load::run(&kabao.addrs, workload.clone(), connections, warmup).await;
+        load::run(
+            &kabao.addrs,
+            workload(scenario::WARMUP_POOL),
+            connections,
+            warmup,
+        )
+        .await;
     }
+    let workload = workload(scenario::SIGNED_POOL);
     let machine_before = procstat::system_ticks();
     let kabao_before = kabao.cpu(ticks)?;
     let self_before = procstat::process_cpu(std::process::id(), ticks)?;

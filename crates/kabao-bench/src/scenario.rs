@@ -1,6 +1,7 @@
 //! The two workloads and their pre-built requests: `GET /v3/certificates`
-//! with a pool of pre-signed `Authorization` headers (so the load generator
-//! signs nothing while it measures), and `GET /cgi-bin/token`. Each scenario
+//! with a pool of pre-signed `Authorization` headers, each sent once (kabao
+//! refuses a nonce it has seen; the load generator signs nothing while it
+//! measures), and `GET /cgi-bin/token`. Each scenario
 //! also checks one answer the way an SDK would.
 
 use crate::http::{self, Connection, Reply};
@@ -13,8 +14,12 @@ use kabao_protocol::auth::AuthorizationHeader;
 use serde::Serialize;
 use std::net::SocketAddr;
 
-/// How many distinct signed headers a certificates scenario cycles through.
-pub const SIGNED_POOL: usize = 256;
+/// Signed certificates requests per measured period; the period ends early
+/// (as insert loads do) if they are used up: no header is sent twice.
+pub const SIGNED_POOL: usize = 120_000;
+
+/// Signed certificates requests per warm-up.
+pub const WARMUP_POOL: usize = 25_000;
 
 /// An endpoint under load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,29 +66,51 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// Builds the requests of `endpoint`; signs the certificates pool now, so
-    /// its timestamps are fresh for the signature window.
-    pub fn new(endpoint: Endpoint, addr: SocketAddr, tenants: &Tenants, now: i64) -> Self {
+    /// Builds the requests of `endpoint`; signs `pool` certificates requests
+    /// now (on every CPU), so their timestamps are fresh for the signature window.
+    pub fn new(
+        endpoint: Endpoint,
+        addr: SocketAddr,
+        tenants: &Tenants,
+        now: i64,
+        pool: usize,
+    ) -> Self {
         let host = http::host_header(addr);
         match endpoint {
             Endpoint::Certificates => {
                 let path = "/v3/certificates".to_owned();
-                let authorizations = (0..SIGNED_POOL)
-                    .map(|_| {
-                        let header = AuthorizationHeader::sign(
-                            &tenants.key,
-                            &tenants.mchid,
-                            &tenants.serial,
-                            "GET",
-                            &path,
-                            now,
-                            &random_hex(32).to_ascii_uppercase(),
-                            b"",
-                        );
-                        HeaderValue::from_str(&header.to_header_value())
-                            .expect("an Authorization header is ASCII")
-                    })
-                    .collect();
+                let sign_some = |count: usize| -> Vec<HeaderValue> {
+                    (0..count)
+                        .map(|_| {
+                            let header = AuthorizationHeader::sign(
+                                &tenants.key,
+                                &tenants.mchid,
+                                &tenants.serial,
+                                "GET",
+                                &path,
+                                now,
+                                &random_hex(32).to_ascii_uppercase(),
+                                b"",
+                            );
+                            HeaderValue::from_str(&header.to_header_value())
+                                .expect("an Authorization header is ASCII")
+                        })
+                        .collect()
+                };
+                let threads = std::thread::available_parallelism().map_or(1, usize::from);
+                let share = pool.div_ceil(threads);
+                let authorizations = std::thread::scope(|scope| {
+                    let parts: Vec<_> = (0..threads)
+                        .map(|i| {
+                            let count = share.min(pool.saturating_sub(i * share));
+                            scope.spawn(move || sign_some(count))
+                        })
+                        .collect();
+                    parts
+                        .into_iter()
+                        .flat_map(|p| p.join().expect("signing thread"))
+                        .collect()
+                });
                 Self {
                     endpoint,
                     path,
@@ -105,17 +132,20 @@ impl Workload {
         }
     }
 
-    /// The `n`-th request (cycling through the signed pool).
-    pub fn request(&self, n: usize) -> hyper::Request<http_body_util::Full<Bytes>> {
-        let authorization = (!self.authorizations.is_empty())
-            .then(|| self.authorizations[n % self.authorizations.len()].clone());
-        http::request(
+    /// The `n`-th request; `None` once a signed pool is used up.
+    pub fn request(&self, n: usize) -> Option<hyper::Request<http_body_util::Full<Bytes>>> {
+        let authorization = if self.authorizations.is_empty() {
+            None
+        } else {
+            Some(self.authorizations.get(n)?.clone())
+        };
+        Some(http::request(
             Method::GET,
             &self.host,
             &self.path,
             authorization,
             Bytes::new(),
-        )
+        ))
     }
 
     /// Whether `reply` is a success of this endpoint.
@@ -131,7 +161,10 @@ impl Workload {
     /// for signed endpoints, the response signature with the platform's public
     /// key. Returns what was checked, for the report.
     pub async fn check_one(&self, addr: SocketAddr, tenants: &Tenants) -> anyhow::Result<String> {
-        let reply = Connection::open(addr).await?.send(self.request(0)).await?;
+        let reply = Connection::open(addr)
+            .await?
+            .send(self.request(0).context("no request to check with")?)
+            .await?;
         ensure!(
             self.succeeded(&reply),
             "{} answered {}: {}",
@@ -163,7 +196,7 @@ impl Workload {
 
 impl crate::load::Source for Workload {
     fn next_request(&self, n: usize) -> Option<hyper::Request<http_body_util::Full<Bytes>>> {
-        Some(self.request(n))
+        self.request(n)
     }
 
     fn succeeded(&self, reply: &Reply) -> bool {

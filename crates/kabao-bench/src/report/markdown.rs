@@ -281,9 +281,10 @@ impl Report {
             md,
             "- Load generator: one thread (a current-thread tokio runtime, hyper's HTTP/1.1 \
              client) on the same machine, sharing its {} CPUs with kabao; its CPU per \
-             request is in the table. Certificates requests cycle through {SIGNED_POOL} \
-             `Authorization` headers (distinct nonces) signed just before each scenario, so \
-             the generator does no RSA while measuring.",
+             request is in the table. Certificates requests each carry their own \
+             `Authorization` header (a fresh nonce: kabao refuses a nonce it has seen), up to \
+             {SIGNED_POOL} per measured period, signed just before it, so the generator does \
+             no RSA while measuring; a period that uses them up ends early.",
             m.cores
         )?;
         writeln!(
