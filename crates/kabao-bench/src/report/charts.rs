@@ -184,7 +184,9 @@ pub fn write_plots(report: &Report, dir: &Path, out: &Path) -> anyhow::Result<Ve
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    let from = std::path::absolute(out.parent().unwrap_or(Path::new("")))?;
+    // `BENCHMARKS.md` alone has the empty path as its parent: the current folder.
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+    let from = std::path::absolute(parent.unwrap_or(Path::new(".")))?;
     let mut links = Vec::new();
     for (file, chart) in charts {
         let path = dir.join(&file);
