@@ -33,6 +33,17 @@ fn other_backend(dir: &Path) -> String {
     }
 }
 
+/// Runs `kabao import` of `file` into `url`; returns (success, stderr).
+fn import(url: &str, file: &Path) -> (bool, String) {
+    kabao(&[
+        "import",
+        "--database-url",
+        url,
+        "--in",
+        file.to_str().unwrap(),
+    ])
+}
+
 fn export(url: &str, file: &Path) -> String {
     let (ok, stderr) = kabao(&[
         "export",
@@ -61,22 +72,10 @@ async fn transfer_a_store_moves_to_the_other_backend_and_back_with_every_card_an
     let copy_dir = tempfile::tempdir().unwrap();
     let copy = other_backend(copy_dir.path());
     let file = source_dir.path().join("first.jsonl");
-    let (ok, stderr) = kabao(&[
-        "import",
-        "--database-url",
-        &copy,
-        "--in",
-        file.to_str().unwrap(),
-    ]);
+    let (ok, stderr) = import(&copy, &file);
     assert!(ok, "import failed: {stderr}");
     assert!(stderr.contains("imported"), "{stderr}");
-    let (again, refusal) = kabao(&[
-        "import",
-        "--database-url",
-        &copy,
-        "--in",
-        file.to_str().unwrap(),
-    ]);
+    let (again, refusal) = import(&copy, &file);
     assert!(!again, "a second import into a filled store is refused");
     assert!(refusal.contains("not empty"), "{refusal}");
 
@@ -171,13 +170,7 @@ async fn transfer_moves_fapiao_applications_and_their_delivered_callbacks() {
 
     let copy_dir = tempfile::tempdir().unwrap();
     let copy = other_backend(copy_dir.path());
-    let (ok, stderr) = kabao(&[
-        "import",
-        "--database-url",
-        &copy,
-        "--in",
-        file.to_str().unwrap(),
-    ]);
+    let (ok, stderr) = import(&copy, &file);
     assert!(ok, "import failed: {stderr}");
     let mut cfg = config(copy_dir.path());
     cfg.database_url = copy.clone();
