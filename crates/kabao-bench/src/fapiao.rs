@@ -169,13 +169,13 @@ async fn held(
         per_second_cap: args.fapiao_merchant_rate * world.merchants.len(),
         rate: None,
     };
-    let warm_outcome = if prepared.is_empty() {
+    let warm_pool = Arc::new(ApplicationPool::new(world.clone(), prepared));
+    let warm_outcome = if warm_pool.is_empty() {
         FapiaoOutcome::default()
     } else {
-        let pool = Arc::new(ApplicationPool::new(world.clone(), prepared));
-        fapiao_load::run(&kabao.addrs, pool, connections, warmup, pace).await
+        fapiao_load::run(&kabao.addrs, warm_pool.clone(), connections, warmup, pace).await
     };
-    let pool = Arc::new(ApplicationPool::new(world.clone(), measured));
+    let pool = Arc::new(ApplicationPool::after(&warm_pool, measured));
     let before = kabao.reading(ticks)?;
     let duration = Duration::from_secs(args.duration_secs);
     let outcome = fapiao_load::run(&kabao.addrs, pool.clone(), connections, duration, pace).await;

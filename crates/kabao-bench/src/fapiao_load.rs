@@ -28,7 +28,9 @@ pub struct ApplicationPool {
     world: Arc<FapiaoWorld>,
     applications: Vec<PreparedApplication>,
     next: AtomicUsize,
-    window: Mutex<(u64, usize)>,
+    /// The Unix second being filled and how many places it has given;
+    /// shared with the pools sent after this one (see [`ApplicationPool::after`]).
+    window: Arc<Mutex<(u64, usize)>>,
     cap_waits: AtomicU64,
 }
 
@@ -52,8 +54,19 @@ impl ApplicationPool {
             world,
             applications,
             next: AtomicUsize::new(0),
-            window: Mutex::new((0, 0)),
+            window: Arc::new(Mutex::new((0, 0))),
             cap_waits: AtomicU64::new(0),
+        }
+    }
+
+    /// A pool sent right after `previous` to the same merchants: it counts
+    /// in the same per-second window, so the second in which `previous`
+    /// ended does not give its places twice (kabao would answer the excess
+    /// 429 FREQUENCY_LIMITED).
+    pub fn after(previous: &ApplicationPool, applications: Vec<PreparedApplication>) -> Self {
+        Self {
+            window: previous.window.clone(),
+            ..Self::new(previous.world.clone(), applications)
         }
     }
 
