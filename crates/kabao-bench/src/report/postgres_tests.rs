@@ -80,7 +80,7 @@ fn postgres_rows_stand_next_to_sqlite_with_cpu_split_and_added_up() {
         inserts.contains("| SQLite | 1 | 64 | 10000 | 0 |"),
         "{inserts}"
     );
-    assert!(inserts.contains("| the deadline | — | 40.0 |"), "{inserts}");
+    assert!(inserts.contains("inserts sent | — | 40.0 |"), "{inserts}");
     // PostgreSQL: 40 µs kabao + 60 µs PostgreSQL, idle 3.5%.
     for processes in [1, 2] {
         let row = format!("| PostgreSQL | {processes} | 8 | 10000 | 0 |");
@@ -104,10 +104,8 @@ fn postgres_rows_stand_next_to_sqlite_with_cpu_split_and_added_up() {
 
     let callbacks = part(&md, "### `FAPIAO.ISSUED` callbacks");
     // 3000 ms kabao and 1000 ms PostgreSQL over 1000 applications.
-    assert!(
-        callbacks.contains("| 3000.0 | 1000.0 | 4000.0 |"),
-        "{callbacks}"
-    );
+    assert!(callbacks.contains("| PASS | 3000.0 |"), "{callbacks}");
+    assert!(callbacks.contains("| 1000.0 | 4000.0 |\n"), "{callbacks}");
     assert!(callbacks.contains("| 1000 / 1000 |"), "{callbacks}");
 
     let section = part(&md, "## PostgreSQL");
