@@ -28,7 +28,8 @@ pub enum Scenario {
     Insert,
     /// `POST /v3/new-tax-control-fapiao/fapiao-applications`: CPU per accepted
     /// application (outcome held) against the crypto floor, then
-    /// `FAPIAO.ISSUED` callback latency (outcome immediate).
+    /// `FAPIAO.ISSUED` callback latency (outcome immediate, paced) and
+    /// callbacks delivered per second (outcome immediate, unpaced).
     Fapiao,
     /// `POST /v3/taxi-invoice/cards`: CPU per accepted card (each a new card
     /// on its own trip order and uploaded file) against the crypto floor.
@@ -93,7 +94,7 @@ pub enum Store {
     /// scenario, judged against the bars.
     Sqlite,
     /// A fresh database on the PostgreSQL server at `--postgres-url`, one
-    /// run per `--processes` count: the insert and fapiao scenarios.
+    /// run per `--processes` count: every scenario but scaling and prism.
     Postgres,
 }
 
@@ -110,10 +111,7 @@ impl Store {
     pub fn runs(self, scenario: Scenario) -> bool {
         match self {
             Store::Sqlite => true,
-            Store::Postgres => matches!(
-                scenario,
-                Scenario::Insert | Scenario::InsertBill | Scenario::Fapiao
-            ),
+            Store::Postgres => !matches!(scenario, Scenario::Scaling | Scenario::Prism),
         }
     }
 }
@@ -196,6 +194,15 @@ pub struct Args {
     /// enough merchants to stay under --fapiao-merchant-rate each).
     #[arg(long, default_value_t = 200.0)]
     pub fapiao_callback_rate: f64,
+    /// Applications of the callback-delivery load: outcome immediate, sent on
+    /// the largest --connections count as fast as the per-merchant limit
+    /// allows, to count callbacks delivered per second.
+    #[arg(long, default_value_t = 6_000)]
+    pub fapiao_delivery_applications: usize,
+    /// Merchants the callback-delivery load is spread over (each kept under
+    /// --fapiao-merchant-rate).
+    #[arg(long, default_value_t = 48)]
+    pub fapiao_delivery_merchants: usize,
     /// Taxi cards (each on its own trip order and uploaded file, pre-signed)
     /// prepared for each measured taxi scenario; the measurement stops early
     /// (never fails) when they are used up before --duration-secs.
@@ -231,7 +238,7 @@ pub struct Args {
     #[arg(long, default_value_t = 64)]
     pub scaling_connections: usize,
     /// Stores to measure, comma-separated: SQLite runs every scenario (one
-    /// process); PostgreSQL runs the insert and fapiao scenarios at each
+    /// process); PostgreSQL runs all but scaling and prism at each
     /// --processes count.
     #[arg(
         long,

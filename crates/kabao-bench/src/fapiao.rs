@@ -2,17 +2,19 @@
 //! merchants whose outcome is held: kabao's CPU per accepted application,
 //! compared with crypto floors measured right before and after. Then a
 //! paced load for merchants whose outcome is immediate, timing each
-//! application's `FAPIAO.ISSUED` callback at a receiver in this process.
+//! application's `FAPIAO.ISSUED` callback at a receiver in this process;
+//! and an unpaced one counting the callbacks delivered per second
+//! ([`crate::fapiao_delivery`]).
 
 use crate::fapiao_callbacks::{self, event_marker, ISSUED};
 use crate::fapiao_load::{self, ApplicationPool, FapiaoOutcome, Pace};
 use crate::fapiao_world::{unix_now, FapiaoWorld, Outcome, PreparedApplication};
 use crate::oa_setup::wait_until_idle;
 use crate::procstat::TicksPerSecond;
-use crate::receiver::Receiver;
+use crate::receiver::{Arrival, Receiver};
 use crate::report::{FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, FloorRun};
-use crate::server::{Kabao, Tenants};
-use crate::Args;
+use crate::server::{CpuUsed, Kabao, Tenants};
+use crate::{fapiao_delivery, Args};
 use anyhow::{ensure, Context as _};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -113,11 +115,14 @@ pub async fn run(
     )
     .await?;
     results.callbacks = Some(callbacks);
+    let first = number + args.fapiao_callback_applications as u64;
+    results.delivery =
+        Some(fapiao_delivery::run(kabao, tenants, ticks, args, &receiver, first).await?);
     Ok(results)
 }
 
 /// Paid orders and signatures for `count` applications numbered from `first`.
-async fn prepare(
+pub(crate) async fn prepare(
     kabao: &Kabao,
     world: &Arc<FapiaoWorld>,
     ticks: TicksPerSecond,
@@ -273,17 +278,7 @@ async fn immediate(
 ) -> anyhow::Result<FapiaoCallbackResult> {
     let merchants = args.fapiao_callback_merchants();
     eprintln!("fapiao callbacks: {merchants} immediate merchants");
-    let world = Arc::new(
-        FapiaoWorld::provision(
-            kabao,
-            tenants,
-            IMMEDIATE_MCHIDS,
-            merchants,
-            &receiver.base_url(),
-            Outcome::Immediate,
-        )
-        .await?,
-    );
+    let world = immediate_world(kabao, tenants, IMMEDIATE_MCHIDS, merchants, receiver).await?;
     let count = args.fapiao_callback_applications;
     let (prepared, setup) =
         prepare(kabao, &world, ticks, count, first, args.setup_concurrency).await?;
@@ -293,26 +288,21 @@ async fn immediate(
         rate: Some(args.fapiao_callback_rate),
     };
     let send_limit = Duration::from_secs(args.fapiao_callback_secs() * 3 + 60);
-    let before = kabao.reading(ticks)?;
-    let sent = fapiao_load::run(
-        &kabao.addrs,
-        pool.clone(),
+    let Collected {
+        sent,
+        drain,
+        used,
+        arrivals,
+    } = send_and_collect(
+        kabao,
+        ticks,
+        receiver,
+        &pool,
         args.fapiao_callback_connections,
-        send_limit,
         pace,
+        send_limit,
     )
-    .await;
-    let drain_started = Instant::now();
-    let marker = event_marker(ISSUED);
-    while receiver.count_containing(marker.as_bytes()) < sent.accepted.len()
-        && drain_started.elapsed() < CALLBACK_DRAIN
-    {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    wait_until_idle(kabao, ticks, Duration::from_secs(60)).await?;
-    let drain = drain_started.elapsed();
-    let used = kabao.reading(ticks)?.since(&before, ticks);
-    let arrivals = receiver.take();
+    .await?;
     let check = fapiao_callbacks::check(&world, pool.applications(), &sent.accepted, &arrivals);
     let mut result = FapiaoCallbackResult::new(
         args.fapiao_callback_connections,
@@ -340,4 +330,69 @@ async fn immediate(
             .map_or("—".into(), |a| format!("{a:.1} µs"))
     );
     Ok(result)
+}
+
+/// What sending an immediate-outcome pool and waiting for its callbacks gave.
+pub(crate) struct Collected {
+    /// The applications sent and their answers.
+    pub sent: FapiaoOutcome,
+    /// From the last answer until every ISSUED had arrived and kabao was idle.
+    pub drain: Duration,
+    /// What kabao, PostgreSQL and the bench used from the first application until then.
+    pub used: CpuUsed,
+    /// Every callback that arrived meanwhile.
+    pub arrivals: Vec<Arrival>,
+}
+
+/// Sends `pool` on `connections` at `pace` (for at most `send_limit`), then
+/// waits until every accepted application's `FAPIAO.ISSUED` has arrived (at
+/// most [`CALLBACK_DRAIN`]) and kabao is idle again.
+pub(crate) async fn send_and_collect(
+    kabao: &Kabao,
+    ticks: TicksPerSecond,
+    receiver: &Receiver,
+    pool: &Arc<ApplicationPool>,
+    connections: usize,
+    pace: Pace,
+    send_limit: Duration,
+) -> anyhow::Result<Collected> {
+    let before = kabao.reading(ticks)?;
+    let sent = fapiao_load::run(&kabao.addrs, pool.clone(), connections, send_limit, pace).await;
+    let drain_started = Instant::now();
+    let marker = event_marker(ISSUED);
+    while receiver.count_containing(marker.as_bytes()) < sent.accepted.len()
+        && drain_started.elapsed() < CALLBACK_DRAIN
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    wait_until_idle(kabao, ticks, Duration::from_secs(60)).await?;
+    let drain = drain_started.elapsed();
+    let used = kabao.reading(ticks)?.since(&before, ticks);
+    Ok(Collected {
+        sent,
+        drain,
+        used,
+        arrivals: receiver.take(),
+    })
+}
+
+/// Provisions `merchants` merchants numbered from `first_mchid` whose
+/// outcome is immediate and whose callbacks go to `receiver`.
+pub(crate) async fn immediate_world(
+    kabao: &Kabao,
+    tenants: &Tenants,
+    first_mchid: u64,
+    merchants: usize,
+    receiver: &Receiver,
+) -> anyhow::Result<Arc<FapiaoWorld>> {
+    let world = FapiaoWorld::provision(
+        kabao,
+        tenants,
+        first_mchid,
+        merchants,
+        &receiver.base_url(),
+        Outcome::Immediate,
+    )
+    .await?;
+    Ok(Arc::new(world))
 }

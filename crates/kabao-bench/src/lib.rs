@@ -6,11 +6,12 @@
 //! next to the cost of one RSA verify + one RSA sign measured in the same
 //! run, to `BENCHMARKS.md`; and `POST /v3/new-tax-control-fapiao/fapiao-applications`
 //! (CPU per accepted application against the same floor, and the latency of
-//! `FAPIAO.ISSUED` callbacks to a receiver in the bench); and
+//! `FAPIAO.ISSUED` callbacks to a receiver in the bench, and the callbacks
+//! it delivers per second when applications come unpaced); and
 //! `POST /v3/taxi-invoice/cards` (CPU per accepted card against the same floor).
-//! All of that on SQLite with one kabao process; then the insert and fapiao
-//! scenarios on PostgreSQL with one and with two kabao processes sharing a
-//! fresh database, counting PostgreSQL's CPU next to kabao's. And, side by
+//! All of that on SQLite with one kabao process; then the same scenarios on
+//! PostgreSQL with one and with two kabao processes sharing a fresh
+//! database, counting PostgreSQL's CPU next to kabao's. And, side by
 //! side, Stoplight Prism (installed with npm for the run) mocking the
 //! published `fapiao-applications` spec under the same load ([`prism`]), as
 //! kabao's accepted applications/s ÷ Prism's answers/s. It draws the run's
@@ -22,8 +23,10 @@
 pub mod card_flow;
 pub mod cli;
 pub mod crypto_floor;
+pub mod endpoint_run;
 pub mod fapiao;
 pub mod fapiao_callbacks;
+pub mod fapiao_delivery;
 pub mod fapiao_load;
 pub mod fapiao_prepare;
 pub mod fapiao_world;
@@ -55,10 +58,8 @@ pub use cli::{Args, Scenario, Store, DEFAULT_KABAO};
 use anyhow::{bail, Context as _};
 use procstat::TicksPerSecond;
 use report::{FloorRun, Report, ScenarioResult, Settings};
-use scenario::{Endpoint, Workload};
 use server::Kabao;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs the benchmark on a single-threaded runtime (the load generator shares the machine with kabao).
@@ -82,7 +83,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             || args.fapiao_callback_applications == 0
             || args.fapiao_callback_connections == 0
             || args.fapiao_callback_rate.is_nan()
-            || args.fapiao_callback_rate <= 0.0)
+            || args.fapiao_callback_rate <= 0.0
+            || args.fapiao_delivery_applications == 0
+            || args.fapiao_delivery_merchants == 0)
     {
         bail!("the --fapiao-* counts and rates must be positive");
     }
@@ -119,56 +122,6 @@ fn ensure_built(binary: &Path) -> anyhow::Result<()> {
         bail!("cargo build --release -p kabao-server failed ({status})");
     }
     Ok(())
-}
-
-use fapiao_world::unix_now;
-
-/// Checks one answer, warms up, then measures one endpoint at one connection count.
-async fn scenario(
-    kabao: &Kabao,
-    tenants: &server::Tenants,
-    ticks: TicksPerSecond,
-    endpoint: Endpoint,
-    connections: usize,
-    warmup: Duration,
-    duration: Duration,
-) -> anyhow::Result<ScenarioResult> {
-    // Each phase gets its own signed requests: kabao refuses a nonce twice.
-    let workload = |pool| {
-        Arc::new(Workload::new(
-            endpoint,
-            kabao.addr,
-            tenants,
-            unix_now(),
-            pool,
-        ))
-    };
-    let check = workload(1).check_one(kabao.addr, tenants).await?;
-    if !warmup.is_zero() {
-        load::run(
-            &kabao.addrs,
-            workload(scenario::WARMUP_POOL),
-            connections,
-            warmup,
-        )
-        .await;
-    }
-    let workload = workload(scenario::SIGNED_POOL);
-    let machine_before = procstat::system_ticks();
-    let kabao_before = kabao.cpu(ticks)?;
-    let self_before = procstat::process_cpu(std::process::id(), ticks)?;
-    let outcome = load::run(&kabao.addrs, workload, connections, duration).await;
-    let kabao_cpu = kabao.cpu(ticks)? - kabao_before;
-    let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
-    let steal = procstat::system_ticks().steal_percent_since(machine_before);
-    Ok(ScenarioResult::new(
-        endpoint,
-        connections,
-        check,
-        outcome,
-        [kabao_cpu, self_cpu],
-        steal,
-    ))
 }
 
 /// Measures the crypto floor on `threads` threads, noting what kabao and the machine did meanwhile.
@@ -299,6 +252,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             fapiao_callback_applications: args.fapiao_callback_applications,
             fapiao_callback_connections: args.fapiao_callback_connections,
             fapiao_callback_rate: args.fapiao_callback_rate,
+            fapiao_delivery_applications: args.fapiao_delivery_applications,
+            fapiao_delivery_merchants: args.fapiao_delivery_merchants,
             taxi_cards: args.taxi_cards,
             taxi_warmup_cards: args.taxi_warmup_cards,
             bill_orders: args.bill_orders,
@@ -342,7 +297,7 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
-    let errors: u64 = report.scenarios.iter().map(|s| s.errors).sum::<u64>()
+    let errors: u64 = report.scenarios.iter().map(|s| s.load.errors).sum::<u64>()
         + report
             .inserts
             .iter()
@@ -368,11 +323,17 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         p.runs
             .iter()
             .map(|r| {
-                r.inserts
-                    .iter()
-                    .map(|s| s.errors + s.warmup_errors)
-                    .sum::<u64>()
+                r.scenarios.iter().map(|s| s.load.errors).sum::<u64>()
+                    + r.inserts
+                        .iter()
+                        .chain(&r.bills)
+                        .map(|s| s.errors + s.warmup_errors)
+                        .sum::<u64>()
                     + r.fapiao.as_ref().map_or(0, fapiao_errors)
+                    + r.taxi
+                        .iter()
+                        .map(|t| t.errors + t.warmup_errors)
+                        .sum::<u64>()
             })
             .sum()
     });
@@ -399,6 +360,9 @@ fn fapiao_errors(f: &report::FapiaoResults) -> u64 {
         + f.callbacks
             .as_ref()
             .map_or(0, |c| c.errors + c.callbacks.failed as u64)
+        + f.delivery
+            .as_ref()
+            .map_or(0, report::CallbackDelivery::errors)
 }
 
 /// Every scenario asked for on one kabao process with a fresh SQLite database.
@@ -407,8 +371,6 @@ async fn sqlite_run(
     ticks: TicksPerSecond,
     kabao_flags: &[String],
 ) -> anyhow::Result<SqliteRun> {
-    let duration = Duration::from_secs(args.duration_secs);
-    let warmup = Duration::from_secs(args.warmup_secs);
     eprintln!("starting {} on SQLite", args.kabao.display());
     let kabao = Kabao::start_sqlite(&args.kabao, kabao_flags).await?;
     let tenants = kabao.provision().await?;
@@ -426,54 +388,7 @@ async fn sqlite_run(
     // neighbours, clock changes) hits both sides of the ratio alike.
     let iterations = args.floor_iterations;
     let mut floors = Vec::new();
-    let mut scenarios = Vec::new();
-    let endpoints = Endpoint::ALL
-        .into_iter()
-        .filter(|e| args.scenarios.iter().any(|s| s.endpoint() == Some(*e)));
-    for endpoint in endpoints {
-        let mut previous_floor = None;
-        for &connections in &args.connections {
-            let name = format!(
-                "the {connections}-connection `{}` scenario",
-                endpoint.label()
-            );
-            if endpoint.signed() && previous_floor.is_none() {
-                let run = floor(&kabao, ticks, &format!("before {name}"), 1, iterations)?;
-                previous_floor = Some(run.floor.pair_us);
-                floors.push(run);
-            }
-            let mut result = scenario(
-                &kabao,
-                &tenants,
-                ticks,
-                endpoint,
-                connections,
-                warmup,
-                duration,
-            )
-            .await?;
-            if let Some(before) = previous_floor {
-                let run = floor(&kabao, ticks, &format!("after {name}"), 1, iterations)?;
-                result.set_floor((before + run.floor.pair_us) / 2.0);
-                previous_floor = Some(run.floor.pair_us);
-                floors.push(run);
-            }
-            eprintln!(
-                "{:<22} {:>3} conn: {:>8.0} req/s, p99 {:.2} ms, kabao {:.1} µs CPU/req{}, {} errors",
-                endpoint.label(),
-                connections,
-                result.requests_per_sec,
-                result.latency.p99_us / 1000.0,
-                result.kabao_cpu_per_request_us,
-                result
-                    .floor_ratio
-                    .map(|r| format!(" ({r:.2}× the floor)"))
-                    .unwrap_or_default(),
-                result.errors
-            );
-            scenarios.push(result);
-        }
-    }
+    let scenarios = endpoint_run::run(&kabao, &tenants, ticks, args, &mut floors).await?;
     let inserts = if args.scenarios.contains(&Scenario::Insert) {
         insert::scenarios(&kabao, ticks, args).await?
     } else {

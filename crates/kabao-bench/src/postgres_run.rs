@@ -1,5 +1,6 @@
 //! The PostgreSQL runs: for each `--processes` count, a fresh database, that
-//! many kabao processes on it, the insert and fapiao scenarios (with
+//! many kabao processes on it, every scenario but scaling and prism (the
+//! certificates, token, insert, fiscal bill, fapiao and taxi scenarios, with
 //! `--postgres-*` counts), then kabao stopped and the database dropped. A run
 //! that fails is recorded with its error and the end of kabao's log, so the
 //! other runs and the SQLite results still reach the report.
@@ -10,7 +11,7 @@ use crate::pg_database::PgDatabase;
 use crate::procstat::TicksPerSecond;
 use crate::report::{without_password, PostgresResults, StoreRun};
 use crate::server::Kabao;
-use crate::{fapiao, insert, Args};
+use crate::{endpoint_run, fapiao, insert, taxi, Args};
 
 /// How errors that carry kabao's last log lines introduce them.
 const LOG_TAIL: &str = "kabao's log ends with:";
@@ -24,9 +25,11 @@ pub async fn run(args: &Args, ticks: TicksPerSecond, kabao_flags: &[String]) -> 
             store: Store::Postgres,
             processes,
             database: None,
+            scenarios: Vec::new(),
             inserts: Vec::new(),
             bills: Vec::new(),
             fapiao: None,
+            taxi: Vec::new(),
             failure: None,
         };
         if let Err(e) = one(&pg_args, ticks, kabao_flags, &mut run).await {
@@ -65,6 +68,10 @@ async fn one(
     eprintln!("kabao (pids {:?}) on {:?}", kabao.pids(), kabao.addrs);
     let measured = async {
         let tenants = kabao.provision().await?;
+        // The floors measured around each signed load go into its ratio;
+        // the floors table is the SQLite run's.
+        let mut floors = Vec::new();
+        run.scenarios = endpoint_run::run(&kabao, &tenants, ticks, args, &mut floors).await?;
         if args.scenarios.contains(&Scenario::Insert) {
             run.inserts = insert::scenarios(&kabao, ticks, args).await?;
         }
@@ -77,10 +84,10 @@ async fn one(
                 insert::scenarios_of(&kabao, ticks, &bill_args, CardFlow::FiscalBill).await?;
         }
         if args.scenarios.contains(&Scenario::Fapiao) {
-            // The floors measured around each held load go into its ratio;
-            // the floors table is the SQLite run's.
-            let mut floors = Vec::new();
             run.fapiao = Some(fapiao::run(&kabao, &tenants, ticks, args, &mut floors).await?);
+        }
+        if args.scenarios.contains(&Scenario::Taxi) {
+            run.taxi = taxi::run(&kabao, &tenants, ticks, args, &mut floors).await?;
         }
         anyhow::Ok(())
     }

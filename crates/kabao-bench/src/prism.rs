@@ -176,11 +176,11 @@ pub async fn run(
         );
         eprintln!(
             "prism fapiao-applications {connections:>3} conn: {:>6.0} req/s, p99 {:.2} ms, Prism {:.1} µs CPU/req, RSS {:.1} MB, {} errors",
-            run.requests_per_sec,
-            run.latency.p99_us / 1000.0,
-            run.prism_cpu_per_request_us,
+            run.load.requests_per_sec,
+            run.load.latency.p99_us / 1000.0,
+            run.load.server_cpu_per_request_us,
             crate::report::mb(run.rss_after_kb),
-            run.errors + run.warmup_errors
+            run.load.errors + run.warmup_errors
         );
         runs.push(run);
     }

@@ -8,7 +8,7 @@
 use crate::http::{Connection, Reply};
 use crate::load::{self, Source};
 use crate::oa_setup::wait_until_idle;
-use crate::procstat::{self, TicksPerSecond};
+use crate::procstat::TicksPerSecond;
 use crate::report::{FloorRun, TaxiResult};
 use crate::server::{Kabao, Tenants};
 use crate::taxi_prepare::{openid, PreparedCard};
@@ -110,10 +110,14 @@ pub async fn run(
         previous_floor = Some(after.floor.pair_us);
         floors.push(after);
         eprintln!(
-            "{CARDS_PATH:<26} {connections:>3} conn: {:>6.0} cards/s, p99 {:.2} ms, kabao {:.1} µs CPU/card ({}), {} errors",
+            "{CARDS_PATH:<26} {connections:>3} conn: {:>6.0} cards/s, p99 {:.2} ms, kabao {:.1} µs CPU/card{} ({}), {} errors",
             result.cards_per_sec,
             result.latency.p99_us / 1000.0,
             result.kabao_cpu_per_card_us,
+            result
+                .postgres_cpu_per_card_us
+                .map(|p| format!(" + PostgreSQL {p:.1} µs"))
+                .unwrap_or_default(),
             result.floor_ratio.map_or("no floor".into(), |r| format!("{r:.2}× the floor")),
             result.errors + result.warmup_errors
         );
@@ -169,14 +173,10 @@ async fn one_load(
     };
 
     let pool = Arc::new(CardPool::new(world.clone(), measured));
-    let machine_before = procstat::system_ticks();
-    let kabao_before = kabao.cpu(ticks)?;
-    let self_before = procstat::process_cpu(std::process::id(), ticks)?;
+    let before = kabao.reading(ticks)?;
     let duration = Duration::from_secs(args.duration_secs);
     let outcome = load::run(&kabao.addrs, pool.clone(), connections, duration).await;
-    let kabao_cpu = kabao.cpu(ticks)? - kabao_before;
-    let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
-    let steal = procstat::system_ticks().steal_percent_since(machine_before);
+    let used = kabao.reading(ticks)?.since(&before, ticks);
 
     let complete = outcome.errors + warm_outcome.errors == 0;
     let sent: Vec<&PreparedCard> = std::iter::once(&probe)
@@ -184,17 +184,19 @@ async fn one_load(
         .chain(pool.sent())
         .collect();
     let verified = spot_check(kabao.addr, world, run, &sent, complete).await?;
-    Ok(TaxiResult::new(
+    let mut result = TaxiResult::new(
         connections,
         pool.len(),
         outcome,
-        [kabao_cpu, self_cpu],
-        steal,
+        [used.kabao, used.bench],
+        used.steal_percent,
         setup,
         warm_outcome,
         check,
         verified,
-    ))
+    );
+    result.set_machine(&used);
+    Ok(result)
 }
 
 /// Sends `probe` and checks the 204 (empty, signed by the platform key),

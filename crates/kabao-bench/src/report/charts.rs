@@ -38,7 +38,7 @@ impl Report {
                 .scenarios
                 .iter()
                 .filter(|s| s.endpoint == endpoint)
-                .map(|s| (s.connections, s.requests_per_sec, s.latency))
+                .map(|s| (s.connections, s.load.requests_per_sec, s.load.latency))
                 .collect();
             let slug = match endpoint {
                 Endpoint::Certificates => "certificates",
@@ -94,7 +94,7 @@ impl Report {
         }
         if let Some(p) = &self.prism {
             let rows = p.runs.iter();
-            let rows = rows.map(|r| (r.connections, r.requests_per_sec, r.latency));
+            let rows = rows.map(|r| (r.connections, r.load.requests_per_sec, r.load.latency));
             let name = "POST …/fapiao-applications (Prism mock: unsigned, no state)".to_owned();
             push(&mut all, "prism", name, rows.collect());
         }

@@ -21,6 +21,8 @@ pub struct FapiaoResults {
     pub held: Vec<FapiaoHeldResult>,
     /// Outcome immediate, callbacks timed.
     pub callbacks: Option<FapiaoCallbackResult>,
+    /// Outcome immediate, unpaced: callbacks delivered per second.
+    pub delivery: Option<CallbackDelivery>,
 }
 
 /// What preparing one fapiao load took (not part of its numbers).

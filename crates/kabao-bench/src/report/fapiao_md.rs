@@ -2,12 +2,11 @@
 //! section and its checks.
 
 use super::fapiao::{FapiaoResults, CALLBACK_P99_BAR_MS, FAPIAO_CPU_RATIO_BAR};
+use super::table::{
+    ended_by, ms, signed_load_row, signed_load_table, SignedLoad, StoreCpu, StoreLabel, Table,
+};
 use super::*;
 use crate::fapiao_world::APPLICATIONS_PATH;
-
-fn ms(us: f64) -> String {
-    format!("{:.3}", us / 1000.0)
-}
 
 impl FapiaoResults {
     /// The fapiao rows of the bars table.
@@ -64,47 +63,11 @@ impl FapiaoResults {
              count is compared with the crypto floors measured right before and after it.\n",
             settings.fapiao_merchants, settings.fapiao_merchant_rate
         )?;
-        writeln!(
-            md,
-            "| connections | applications | errors | applications/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | kabao CPU/application µs | floor µs | ÷ floor | result (≤ {FAPIAO_CPU_RATIO_BAR:.2}×) | kabao cores busy | bench CPU/application µs | steal % | measured s | ended by |"
-        )?;
-        writeln!(
-            md,
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |"
-        )?;
+        let mut table = held_table(false);
         for h in &self.held {
-            let (floor, ratio, result) = match (h.floor_pair_us, h.floor_ratio) {
-                (Some(f), Some(r)) => (
-                    format!("{f:.1}"),
-                    format!("{r:.2}×"),
-                    verdict(r <= FAPIAO_CPU_RATIO_BAR),
-                ),
-                _ => ("—".into(), "—".into(), "—"),
-            };
-            writeln!(
-                md,
-                "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {floor} | {ratio} | {result} | {:.2} | {:.1} | {:.1} | {:.2} | {} |",
-                h.connections,
-                h.applications,
-                h.errors,
-                h.applications_per_sec,
-                ms(h.latency.p50_us),
-                ms(h.latency.p90_us),
-                ms(h.latency.p99_us),
-                ms(h.latency.p999_us),
-                ms(h.latency.max_us),
-                h.kabao_cpu_per_application_us,
-                h.kabao_cores_busy,
-                h.bench_cpu_per_application_us,
-                h.steal_percent,
-                h.elapsed_secs,
-                if h.pool_ran_out {
-                    format!("all {} prepared applications sent", h.pool)
-                } else {
-                    "the deadline".to_owned()
-                }
-            )?;
+            held_row(&mut table, StoreLabel::SQLITE, h);
         }
+        table.write(md)?;
         for h in &self.held {
             write_errors(
                 md,
@@ -142,7 +105,20 @@ impl FapiaoResults {
                 &c.setup,
                 "— | — | —".into(),
             )?;
+        }
+        if let Some(d) = &self.delivery {
+            setup_row(
+                md,
+                "immediate, unpaced (callbacks delivered)".into(),
+                &d.setup,
+                "— | — | —".into(),
+            )?;
+        }
+        if let Some(c) = &self.callbacks {
             self.write_callbacks(md, c)?;
+        }
+        if let Some(d) = &self.delivery {
+            write_delivery(md, d)?;
         }
         writeln!(md)
     }
@@ -169,41 +145,10 @@ impl FapiaoResults {
                 .map(|n| format!(" (at {n} conn)"))
                 .unwrap_or_default()
         )?;
-        writeln!(
-            md,
-            "| applications | errors | sent in s | 202 p50 ms | 202 p99 ms | ISSUED arrived / expected | signatures verified | CARD_INSERTED | duplicates | before the 202 | p50 ms | p90 ms | p99 ms | max ms | result (p99 < {CALLBACK_P99_BAR_MS:.0} ms) | kabao CPU/application µs | asynchronous part µs | until idle s | steal % |"
-        )?;
-        writeln!(
-            md,
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |"
-        )?;
+        let mut table = callback_table(false);
+        callback_row(&mut table, StoreLabel::SQLITE, c);
+        table.write(md)?;
         let k = &c.callbacks;
-        writeln!(
-            md,
-            "| {} | {} | {:.1} | {} | {} | {} / {} | {} of {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {} | {:.1} | {:.1} |",
-            c.applications,
-            c.errors,
-            c.send_secs,
-            ms(c.accept_latency.p50_us),
-            ms(c.accept_latency.p99_us),
-            k.issued,
-            k.expected,
-            k.signatures_verified,
-            k.received,
-            k.card_inserted,
-            k.duplicates,
-            k.before_202,
-            ms(c.callback_latency.p50_us),
-            ms(c.callback_latency.p90_us),
-            ms(c.callback_latency.p99_us),
-            ms(c.callback_latency.max_us),
-            verdict(c.bar_met()),
-            c.kabao_cpu_per_application_us,
-            c.async_cpu_per_application_us
-                .map_or("—".to_owned(), |a| format!("{a:.1}")),
-            c.drain_secs,
-            c.steal_percent
-        )?;
         write_errors(md, "the immediate applications", &c.first_errors)?;
         write_errors(md, "the callback checks", &k.first_failures)?;
         if !k.first_missing.is_empty() {
@@ -227,4 +172,196 @@ impl FapiaoResults {
         }
         Ok(())
     }
+}
+
+/// The table of held loads; `labelled` for the PostgreSQL section.
+pub(super) fn held_table(labelled: bool) -> Table {
+    signed_load_table(
+        labelled,
+        "application",
+        "applications",
+        FAPIAO_CPU_RATIO_BAR,
+    )
+}
+
+/// One held load measured on `label`'s store.
+pub(super) fn held_row(table: &mut Table, label: StoreLabel, h: &FapiaoHeldResult) {
+    let load = SignedLoad {
+        connections: h.connections,
+        accepted: h.applications,
+        errors: h.errors,
+        per_sec: h.applications_per_sec,
+        latency: &h.latency,
+        kabao_cpu_us: h.kabao_cpu_per_application_us,
+        postgres_cpu_us: h.postgres_cpu_per_application_us,
+        floor_us: h.floor_pair_us,
+        floor_ratio: h.floor_ratio,
+        kabao_cores_busy: h.kabao_cores_busy,
+        bench_cpu_us: h.bench_cpu_per_application_us,
+        idle_percent: h.idle_percent,
+        steal_percent: h.steal_percent,
+        elapsed_secs: h.elapsed_secs,
+        ended_by: ended_by(h.pool_ran_out, h.pool, "applications"),
+    };
+    signed_load_row(table, label, load, FAPIAO_CPU_RATIO_BAR);
+}
+
+/// The table of the callback-latency load; `labelled` for the PostgreSQL section.
+pub(super) fn callback_table(labelled: bool) -> Table {
+    let result = format!("result (p99 < {CALLBACK_P99_BAR_MS:.0} ms)");
+    Table::new(
+        labelled,
+        "application",
+        false,
+        &[
+            ("applications", true),
+            ("errors", true),
+            ("sent in s", true),
+            ("202 p50 ms", true),
+            ("202 p99 ms", true),
+            ("ISSUED arrived / expected", true),
+            ("signatures verified", true),
+            ("CARD_INSERTED", true),
+            ("duplicates", true),
+            ("before the 202", true),
+            ("p50 ms", true),
+            ("p90 ms", true),
+            ("p99 ms", true),
+            ("max ms", true),
+            (&result, false),
+            ("kabao CPU/application µs", true),
+            ("asynchronous part µs", true),
+            ("until idle s", true),
+            ("machine idle %", true),
+            ("steal %", true),
+        ],
+    )
+}
+
+/// The callback-latency load measured on `label`'s store.
+pub(super) fn callback_row(table: &mut Table, label: StoreLabel, c: &FapiaoCallbackResult) {
+    let k = &c.callbacks;
+    let cells = vec![
+        c.applications.to_string(),
+        c.errors.to_string(),
+        format!("{:.1}", c.send_secs),
+        ms(c.accept_latency.p50_us),
+        ms(c.accept_latency.p99_us),
+        format!("{} / {}", k.issued, k.expected),
+        format!("{} of {}", k.signatures_verified, k.received),
+        k.card_inserted.to_string(),
+        k.duplicates.to_string(),
+        k.before_202.to_string(),
+        ms(c.callback_latency.p50_us),
+        ms(c.callback_latency.p90_us),
+        ms(c.callback_latency.p99_us),
+        ms(c.callback_latency.max_us),
+        verdict(c.bar_met()).to_owned(),
+        format!("{:.1}", c.kabao_cpu_per_application_us),
+        c.async_cpu_per_application_us
+            .map_or("—".to_owned(), |a| format!("{a:.1}")),
+        format!("{:.1}", c.drain_secs),
+        format!("{:.1}", c.idle_percent),
+        format!("{:.1}", c.steal_percent),
+    ];
+    let cpu = StoreCpu {
+        kabao_us: c.kabao_cpu_per_application_us,
+        postgres_us: c.postgres_cpu_per_application_us,
+        floor_us: None,
+    };
+    table.row(label, cells, cpu);
+}
+
+/// What the delivered-callbacks figures mean, for the fapiao and PostgreSQL sections.
+pub(super) const DELIVERY_MEANING: &str = "**Callbacks delivered per second** is how many \
+     callbacks kabao got through to the merchants' server when applications come as fast as \
+     it accepts them: the applications' first `FAPIAO.ISSUED` and `FAPIAO.CARD_INSERTED` \
+     callbacks that reached the bench's receiver (signature verified, resource decrypted), \
+     divided by the seconds from the first arrival to the last. It is kabao's issuing and \
+     notification throughput with the request path busy alongside, not a latency; \
+     **kabao CPU/callback** is all of kabao's CPU from the first application until it was \
+     idle again (accepting the applications included) divided by those callbacks.";
+
+/// The delivery section of the fapiao section.
+fn write_delivery(md: &mut String, d: &CallbackDelivery) -> std::fmt::Result {
+    writeln!(
+        md,
+        "\n### Callbacks delivered per second (outcome immediate, unpaced)\n"
+    )?;
+    writeln!(
+        md,
+        "{} applications on {} connections for {} merchants whose outcome is immediate and \
+         whose `callback_url` is the bench's receiver, sent as fast as kabao answers, held \
+         back only to stay under the per-merchant limit. {DELIVERY_MEANING}\n",
+        d.pool, d.connections, d.merchants
+    )?;
+    let mut table = delivery_table(false);
+    delivery_row(&mut table, StoreLabel::SQLITE, d);
+    table.write(md)?;
+    write_errors(md, "the delivery load's applications", &d.first_errors)?;
+    write_errors(
+        md,
+        "the delivery load's callbacks",
+        &d.callbacks.first_failures,
+    )
+}
+
+/// The table of the delivery load; `labelled` for the PostgreSQL section.
+pub(super) fn delivery_table(labelled: bool) -> Table {
+    Table::new(
+        labelled,
+        "callback",
+        false,
+        &[
+            ("connections", true),
+            ("merchants", true),
+            ("applications", true),
+            ("errors", true),
+            ("applications/s", true),
+            ("202 p99 ms", true),
+            ("waits for the per-merchant limit", true),
+            ("ISSUED", true),
+            ("CARD_INSERTED", true),
+            ("signatures verified", true),
+            ("first → last arrival s", true),
+            ("ISSUED/s", true),
+            ("CARD_INSERTED/s", true),
+            ("callbacks delivered/s", true),
+            ("kabao CPU/callback µs", true),
+            ("until idle s", true),
+            ("machine idle %", true),
+            ("steal %", true),
+        ],
+    )
+}
+
+/// The delivery load measured on `label`'s store.
+pub(super) fn delivery_row(table: &mut Table, label: StoreLabel, d: &CallbackDelivery) {
+    let k = &d.callbacks;
+    let cells = vec![
+        d.connections.to_string(),
+        d.merchants.to_string(),
+        d.applications.to_string(),
+        d.errors.to_string(),
+        format!("{:.0}", d.applications_per_sec),
+        ms(d.accept_latency.p99_us),
+        d.cap_waits.to_string(),
+        format!("{} / {}", k.issued, k.expected),
+        k.card_inserted.to_string(),
+        format!("{} of {}", k.signatures_verified, k.received),
+        format!("{:.2}", d.span_secs),
+        format!("{:.0}", d.issued_per_sec),
+        format!("{:.0}", d.card_inserted_per_sec),
+        format!("{:.0}", d.delivered_per_sec),
+        format!("{:.1}", d.kabao_cpu_per_callback_us),
+        format!("{:.1}", d.drain_secs),
+        format!("{:.1}", d.idle_percent),
+        format!("{:.1}", d.steal_percent),
+    ];
+    let cpu = StoreCpu {
+        kabao_us: d.kabao_cpu_per_callback_us,
+        postgres_us: d.postgres_cpu_per_callback_us,
+        floor_us: None,
+    };
+    table.row(label, cells, cpu);
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::fapiao_callbacks::CallbackCheck;
 use crate::fapiao_load::FapiaoOutcome;
 use crate::load::Outcome;
+use crate::server::CpuUsed;
 use std::time::{Duration, Instant};
 
 fn setup() -> FapiaoSetup {
@@ -106,12 +107,14 @@ fn held_figures_are_per_accepted_application_against_their_floor() {
     let within = FapiaoResults {
         held: vec![held(1, 1500, 1000.0), h.clone()],
         callbacks: None,
+        delivery: None,
     };
     assert_eq!(within.ratios(), vec![(1, 1.5), (8, 1.4)]);
     assert!(within.cpu_bar_met());
     let over = FapiaoResults {
         held: vec![h, held(64, 1600, 1000.0)],
         callbacks: None,
+        delivery: None,
     };
     assert!(!over.cpu_bar_met());
     assert!(!FapiaoResults::default().cpu_bar_met());
@@ -146,6 +149,7 @@ fn the_markdown_has_the_bars_the_section_and_the_checks() {
     let held = vec![held(8, 1400, 1000.0)];
     let md = with_fapiao(FapiaoResults {
         callbacks: Some(callbacks(&held, 5, false, 0)),
+        delivery: None,
         held,
     })
     .markdown();
@@ -195,6 +199,7 @@ fn failures_and_missing_callbacks_are_listed() {
     let md = with_fapiao(FapiaoResults {
         held: vec![],
         callbacks: Some(c),
+        delivery: None,
     })
     .markdown();
     assert!(
@@ -215,4 +220,68 @@ fn without_the_fapiao_scenario_both_rows_say_not_run() {
     // The two fapiao rows, and the taxi row (no taxi load either).
     assert_eq!(md.matches("| not run | — |").count(), 3, "{md}");
     assert!(!md.contains("## Fapiao applications"));
+}
+
+/// 1000 applications whose 1000 ISSUED and 1000 CARD_INSERTED callbacks
+/// arrived over 4 s, with kabao using `kabao_cpu_ms` from the first
+/// application until idle.
+pub(super) fn delivery(kabao_cpu_ms: u64, postgres_cpu_ms: Option<u64>) -> CallbackDelivery {
+    let check = CallbackCheck {
+        received: 2000,
+        signatures_verified: 2000,
+        expected: 1000,
+        issued: 1000,
+        card_inserted: 1000,
+        ..CallbackCheck::default()
+    };
+    let used = CpuUsed {
+        kabao: Duration::from_millis(kabao_cpu_ms),
+        postgres: postgres_cpu_ms.map(Duration::from_millis),
+        idle_percent: 2.5,
+        ..CpuUsed::default()
+    };
+    CallbackDelivery::new(
+        64,
+        1000,
+        sent(1000, 0),
+        check,
+        [Duration::from_secs(4), Duration::from_secs(1)],
+        &used,
+        setup(),
+    )
+}
+
+#[test]
+fn delivered_callbacks_are_counted_over_the_first_to_last_arrival() {
+    let d = delivery(3000, None);
+    assert_eq!((d.applications, d.merchants), (1000, 24));
+    assert!((d.issued_per_sec - 250.0).abs() < 1e-9);
+    assert!((d.card_inserted_per_sec - 250.0).abs() < 1e-9);
+    assert!((d.delivered_per_sec - 500.0).abs() < 1e-9);
+    // 3 s of kabao CPU over 2000 callbacks.
+    assert!((d.kabao_cpu_per_callback_us - 1500.0).abs() < 1e-9);
+    assert_eq!(d.postgres_cpu_per_callback_us, None);
+    assert_eq!(d.errors(), 0);
+}
+
+#[test]
+fn the_fapiao_section_reports_delivered_callbacks_and_says_what_they_mean() {
+    let held = vec![held(8, 1400, 1000.0)];
+    let md = with_fapiao(FapiaoResults {
+        callbacks: Some(callbacks(&held, 5, false, 0)),
+        held,
+        delivery: Some(delivery(3000, None)),
+    })
+    .markdown();
+    let at = md
+        .find("### Callbacks delivered per second")
+        .expect("a delivery part");
+    let part = &md[at..];
+    assert!(part.contains("**Callbacks delivered per second** is how many"));
+    // ISSUED, CARD_INSERTED, verified, span, the three rates, CPU per callback.
+    assert!(
+        part.contains("| 1000 / 1000 | 1000 | 2000 of 2000 | 4.00 | 250 | 250 | 500 | 1500.0 |"),
+        "{part}"
+    );
+    assert!(md.contains("--fapiao-delivery-applications 6000 --fapiao-delivery-merchants 48"));
 }

@@ -80,12 +80,12 @@ impl Report {
                 md,
                 "| {} | {:.1} | {floor:.1} | {:.1} | {ratio:.2}× | {} |",
                 s.connections,
-                s.kabao_cpu_per_request_us,
-                s.kabao_cpu_per_request_us - floor,
+                s.kabao_cpu_per_request_us(),
+                s.kabao_cpu_per_request_us() - floor,
                 verdict(ratio <= CPU_RATIO_BAR)
             )?;
             match busy {
-                Some(b) => writeln!(md, " {:.2}× |", s.kabao_cpu_per_request_us / b)?,
+                Some(b) => writeln!(md, " {:.2}× |", s.kabao_cpu_per_request_us() / b)?,
                 None => writeln!(md)?,
             }
         }

@@ -1,6 +1,7 @@
 //! The card-insert sections of `BENCHMARKS.md`: `/card/invoice/insert`
 //! and `/nontax/insertbill`, measured and set up the same way.
 
+use super::table::{ended_by, ms, StoreCpu, StoreLabel, Table};
 use super::*;
 use crate::card_flow::{CardFlow, BILL_CODE};
 
@@ -78,42 +79,11 @@ impl Report {
              the measured numbers.\n",
             words.card
         )?;
-        writeln!(
-            md,
-            "| connections | inserts | errors | inserts/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | kabao CPU/insert µs | kabao cores busy | bench CPU/insert µs | kabao RSS after MB | machine idle % | steal % | measured s | ended by |"
-        )?;
-        writeln!(
-            md,
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-        )?;
-        let ms = |us: f64| format!("{:.3}", us / 1000.0);
+        let mut table = insert_table(false);
         for s in results {
-            writeln!(
-                md,
-                "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {} |",
-                s.connections,
-                s.inserts,
-                s.errors,
-                s.inserts_per_sec,
-                ms(s.latency.p50_us),
-                ms(s.latency.p90_us),
-                ms(s.latency.p99_us),
-                ms(s.latency.p999_us),
-                ms(s.latency.max_us),
-                s.kabao_cpu_per_insert_us,
-                s.kabao_cores_busy,
-                s.bench_cpu_per_insert_us,
-                mb(s.memory_after.rss_kb),
-                s.idle_percent,
-                s.steal_percent,
-                s.elapsed_secs,
-                if s.pool_ran_out {
-                    format!("all {} prepared inserts sent", s.pool)
-                } else {
-                    "the deadline".to_owned()
-                }
-            )?;
+            insert_row(&mut table, StoreLabel::SQLITE, s);
         }
+        table.write(md)?;
         for s in results {
             write_errors(
                 md,
@@ -217,4 +187,61 @@ impl Report {
             words.holder
         )
     }
+}
+
+/// The table of insert scenarios; `labelled` for the PostgreSQL section.
+pub(super) fn insert_table(labelled: bool) -> Table {
+    Table::new(
+        labelled,
+        "insert",
+        false,
+        &[
+            ("connections", true),
+            ("inserts", true),
+            ("errors", true),
+            ("inserts/s", true),
+            ("p50 ms", true),
+            ("p90 ms", true),
+            ("p99 ms", true),
+            ("p99.9 ms", true),
+            ("max ms", true),
+            ("kabao CPU/insert µs", true),
+            ("kabao cores busy", true),
+            ("bench CPU/insert µs", true),
+            ("kabao RSS after MB", true),
+            ("machine idle %", true),
+            ("steal %", true),
+            ("measured s", true),
+            ("ended by", false),
+        ],
+    )
+}
+
+/// One insert scenario measured on `label`'s store.
+pub(super) fn insert_row(table: &mut Table, label: StoreLabel, s: &InsertResult) {
+    let cells = vec![
+        s.connections.to_string(),
+        s.inserts.to_string(),
+        s.errors.to_string(),
+        format!("{:.0}", s.inserts_per_sec),
+        ms(s.latency.p50_us),
+        ms(s.latency.p90_us),
+        ms(s.latency.p99_us),
+        ms(s.latency.p999_us),
+        ms(s.latency.max_us),
+        format!("{:.1}", s.kabao_cpu_per_insert_us),
+        format!("{:.2}", s.kabao_cores_busy),
+        format!("{:.1}", s.bench_cpu_per_insert_us),
+        format!("{:.1}", mb(s.memory_after.rss_kb)),
+        format!("{:.1}", s.idle_percent),
+        format!("{:.1}", s.steal_percent),
+        format!("{:.2}", s.elapsed_secs),
+        ended_by(s.pool_ran_out, s.pool, "inserts"),
+    ];
+    let cpu = StoreCpu {
+        kabao_us: s.kabao_cpu_per_insert_us,
+        postgres_us: s.postgres_cpu_per_insert_us,
+        floor_us: None,
+    };
+    table.row(label, cells, cpu);
 }

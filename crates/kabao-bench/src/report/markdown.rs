@@ -1,5 +1,6 @@
 //! `BENCHMARKS.md`: the report rendered as Markdown.
 
+use super::table::{ms, StoreCpu, StoreLabel, Table};
 use super::*;
 
 impl Report {
@@ -127,40 +128,16 @@ impl Report {
 
     fn write_throughput(&self, md: &mut String) -> std::fmt::Result {
         writeln!(md, "## Throughput and latency\n")?;
-        writeln!(
-            md,
-            "| endpoint | connections | requests | errors | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | kabao CPU/req µs | kabao cores busy | bench CPU/req µs | steal % |"
-        )?;
-        writeln!(
-            md,
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-        )?;
+        let mut table = throughput_table(false);
         for s in &self.scenarios {
-            let ms = |us: f64| format!("{:.3}", us / 1000.0);
-            writeln!(
-                md,
-                "| `{}` | {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {:.2} | {:.1} | {:.1} |",
-                s.endpoint.label(),
-                s.connections,
-                s.requests,
-                s.errors,
-                s.requests_per_sec,
-                ms(s.latency.p50_us),
-                ms(s.latency.p90_us),
-                ms(s.latency.p99_us),
-                ms(s.latency.p999_us),
-                ms(s.latency.max_us),
-                s.kabao_cpu_per_request_us,
-                s.kabao_cores_busy,
-                s.bench_cpu_per_request_us,
-                s.steal_percent
-            )?;
+            throughput_row(&mut table, StoreLabel::SQLITE, s);
         }
+        table.write(md)?;
         for s in &self.scenarios {
             write_errors(
                 md,
                 &format!("`{}` at {} conn", s.endpoint.label(), s.connections),
-                &s.first_errors,
+                &s.load.first_errors,
             )?;
         }
         writeln!(md)
@@ -339,7 +316,8 @@ impl Report {
              --insert-warmup-orders {} --setup-concurrency {} --authorize-concurrency {} \
              --fapiao-applications {} --fapiao-warmup-applications {} --fapiao-merchants {} \
              --fapiao-merchant-rate {} --fapiao-callback-applications {} \
-             --fapiao-callback-connections {} --fapiao-callback-rate {} --taxi-cards {} \
+             --fapiao-callback-connections {} --fapiao-callback-rate {} \
+             --fapiao-delivery-applications {} --fapiao-delivery-merchants {} --taxi-cards {} \
              --taxi-warmup-cards {}",
             self.settings.duration_secs,
             self.settings.warmup_secs,
@@ -355,6 +333,8 @@ impl Report {
             self.settings.fapiao_callback_applications,
             self.settings.fapiao_callback_connections,
             self.settings.fapiao_callback_rate,
+            self.settings.fapiao_delivery_applications,
+            self.settings.fapiao_delivery_merchants,
             self.settings.taxi_cards,
             self.settings.taxi_warmup_cards
         )?;
@@ -384,4 +364,58 @@ impl Report {
         )?;
         Ok(())
     }
+}
+
+/// The table of request/response scenarios; `labelled` for the PostgreSQL section.
+pub(super) fn throughput_table(labelled: bool) -> Table {
+    Table::new(
+        labelled,
+        "req",
+        true,
+        &[
+            ("endpoint", false),
+            ("connections", true),
+            ("requests", true),
+            ("errors", true),
+            ("req/s", true),
+            ("p50 ms", true),
+            ("p90 ms", true),
+            ("p99 ms", true),
+            ("p99.9 ms", true),
+            ("max ms", true),
+            ("kabao CPU/req µs", true),
+            ("kabao cores busy", true),
+            ("bench CPU/req µs", true),
+            ("machine idle %", true),
+            ("steal %", true),
+        ],
+    )
+}
+
+/// One request/response scenario measured on `label`'s store.
+pub(super) fn throughput_row(table: &mut Table, label: StoreLabel, s: &ScenarioResult) {
+    let l = &s.load;
+    let cells = vec![
+        format!("`{}`", s.endpoint.label()),
+        s.connections.to_string(),
+        l.requests.to_string(),
+        l.errors.to_string(),
+        format!("{:.0}", l.requests_per_sec),
+        ms(l.latency.p50_us),
+        ms(l.latency.p90_us),
+        ms(l.latency.p99_us),
+        ms(l.latency.p999_us),
+        ms(l.latency.max_us),
+        format!("{:.1}", l.server_cpu_per_request_us),
+        format!("{:.2}", l.server_cores_busy),
+        format!("{:.1}", l.bench_cpu_per_request_us),
+        format!("{:.1}", s.idle_percent),
+        format!("{:.1}", l.steal_percent),
+    ];
+    let cpu = StoreCpu {
+        kabao_us: l.server_cpu_per_request_us,
+        postgres_us: s.postgres_cpu_per_request_us,
+        floor_us: s.floor_pair_us.filter(|_| l.requests > 0),
+    };
+    table.row(label, cells, cpu);
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 pub mod charts;
+mod delivery;
 mod fapiao;
 mod fapiao_md;
 #[cfg(test)]
@@ -29,6 +30,7 @@ mod scaling;
 mod scaling_md;
 #[cfg(test)]
 mod scaling_tests;
+mod table;
 mod taxi;
 mod taxi_md;
 #[cfg(test)]
@@ -37,13 +39,14 @@ mod taxi_tests;
 mod tests;
 
 pub use charts::PlotLink;
+pub use delivery::CallbackDelivery;
 pub use fapiao::{
     FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, CALLBACK_P99_BAR_MS,
     FAPIAO_CPU_RATIO_BAR,
 };
 pub use postgres::{without_password, PostgresResults, StoreRun};
 pub use prism::{PrismRatio, PrismResults, PrismRun};
-pub use results::{FloorRun, InsertResult, InsertSetup, ScenarioResult, ThreadCpu};
+pub use results::{FloorRun, InsertResult, InsertSetup, LoadRun, ScenarioResult, ThreadCpu};
 pub use scaling::{
     judge, Fill, Growth, Judgement, LoadFigures, ScalingPoint, ScalingResults, Series,
 };
@@ -100,6 +103,10 @@ pub struct Settings {
     pub fapiao_callback_connections: usize,
     /// Applications per second of the callback-latency load.
     pub fapiao_callback_rate: f64,
+    /// Applications of the unpaced callback-delivery load.
+    pub fapiao_delivery_applications: usize,
+    /// Merchants the callback-delivery load is spread over.
+    pub fapiao_delivery_merchants: usize,
     /// Taxi cards prepared per measured taxi load.
     pub taxi_cards: usize,
     /// Taxi cards prepared per taxi warm-up.

@@ -1,4 +1,4 @@
-//! What the PostgreSQL runs measured: the insert and fapiao scenarios with
+//! What the PostgreSQL runs measured: every scenario but scaling and prism, with
 //! one or more kabao processes sharing a fresh database, each with
 //! PostgreSQL's CPU next to kabao's. Informational: the bars judge SQLite.
 
@@ -33,12 +33,16 @@ pub struct StoreRun {
     pub processes: usize,
     /// The database made for the run (PostgreSQL).
     pub database: Option<String>,
+    /// The request/response scenarios (certificates, token) in run order.
+    pub scenarios: Vec<ScenarioResult>,
     /// The insert scenarios in run order.
     pub inserts: Vec<InsertResult>,
     /// The `/nontax/insertbill` scenarios in run order.
     pub bills: Vec<InsertResult>,
     /// The fapiao scenario, when run.
     pub fapiao: Option<FapiaoResults>,
+    /// The taxi loads in run order.
+    pub taxi: Vec<TaxiResult>,
     /// Why the run stopped early, with the end of kabao's log, if it did.
     pub failure: Option<String>,
 }

@@ -1,23 +1,19 @@
-//! The PostgreSQL section of `BENCHMARKS.md`: the insert and fapiao
-//! scenarios on each store and process count side by side, with
-//! PostgreSQL's CPU next to kabao's.
+//! The PostgreSQL section of `BENCHMARKS.md`: every scenario but scaling
+//! and prism on each store and process count side by side, in the SQLite
+//! sections' tables with PostgreSQL's CPU next to kabao's.
 
+use super::fapiao_md::{
+    callback_row, callback_table, delivery_row, delivery_table, held_row, held_table,
+    DELIVERY_MEANING,
+};
+use super::inserts_md::{insert_row, insert_table};
+use super::markdown::{throughput_row, throughput_table};
+use super::table::{StoreLabel, Table};
+use super::taxi_md::{taxi_row, taxi_table};
 use super::*;
 use crate::card_flow::CardFlow;
 use crate::fapiao_world::APPLICATIONS_PATH;
-
-fn ms(us: f64) -> String {
-    format!("{:.3}", us / 1000.0)
-}
-
-fn opt(value: Option<f64>) -> String {
-    value.map_or("—".to_owned(), |v| format!("{v:.1}"))
-}
-
-/// kabao's plus PostgreSQL's CPU per request, µs (kabao's alone on SQLite).
-fn total(kabao: f64, postgres: Option<f64>) -> f64 {
-    kabao + postgres.unwrap_or(0.0)
-}
+use crate::taxi_world::CARDS_PATH;
 
 /// "1 process", "2 processes".
 fn processes(n: usize) -> String {
@@ -26,11 +22,12 @@ fn processes(n: usize) -> String {
 
 /// One store and process count, with what it measured.
 struct Row<'a> {
-    store: &'static str,
-    processes: usize,
+    label: StoreLabel,
+    scenarios: &'a [ScenarioResult],
     inserts: &'a [InsertResult],
     bills: &'a [InsertResult],
     fapiao: Option<&'a FapiaoResults>,
+    taxi: &'a [TaxiResult],
 }
 
 impl Report {
@@ -39,20 +36,25 @@ impl Report {
         let mut rows = Vec::new();
         if self.idle_memory.is_some() {
             rows.push(Row {
-                store: "SQLite",
-                processes: 1,
+                label: StoreLabel::SQLITE,
+                scenarios: &self.scenarios,
                 inserts: &self.inserts,
                 bills: &self.bills,
                 fapiao: self.fapiao.as_ref(),
+                taxi: &self.taxi,
             });
         }
         for run in &postgres.runs {
             rows.push(Row {
-                store: "PostgreSQL",
-                processes: run.processes,
+                label: StoreLabel {
+                    store: "PostgreSQL",
+                    processes: run.processes,
+                },
+                scenarios: &run.scenarios,
                 inserts: &run.inserts,
                 bills: &run.bills,
                 fapiao: run.fapiao.as_ref(),
+                taxi: &run.taxi,
             });
         }
         rows
@@ -101,8 +103,9 @@ impl Report {
              --database-url postgres://…/<database>`, otherwise the flags of the SQLite run, \
              one admin token for all; the first process applies the migrations, the others \
              start once it answers), provisions the tenants through the first process, runs \
-             the insert and fapiao scenarios as described in their sections above, stops \
-             kabao and drops the database.\n",
+             the certificates, token, insert, fiscal bill, fapiao and taxi scenarios that \
+             were asked for, as described in their sections above, stops kabao and drops \
+             the database.\n",
             postgres.server,
             postgres
                 .server_version
@@ -124,7 +127,7 @@ impl Report {
             "The PostgreSQL runs measure at {connections} connections with their own \
              prepared counts, since preparing is the slow part on PostgreSQL: {} inserts per \
              measured insert scenario and {} applications per measured held fapiao load (the \
-             SQLite settings: {} and {}); warm-ups, merchants and the callback load are as \
+             SQLite settings: {} and {}); warm-ups, merchants, the callback and delivery loads and the taxi cards are as \
              for SQLite. A measurement ends at the deadline ({} s) or when its prepared \
              requests are used up, whichever comes first (the *ended by* column).{}\n",
             postgres.insert_orders,
@@ -150,20 +153,34 @@ impl Report {
                 )?;
             }
         }
+        write_throughput_rows(md, &rows)?;
         write_insert_rows(md, &rows, CardFlow::Invoice)?;
         write_insert_rows(md, &rows, CardFlow::FiscalBill)?;
         write_held_rows(md, &rows)?;
         write_callback_rows(md, &rows)?;
+        write_delivery_rows(md, &rows)?;
+        write_taxi_rows(md, &rows)?;
         write_setup_rows(md, postgres)?;
-        if postgres
-            .runs
-            .iter()
-            .any(|r| !r.inserts.is_empty() || !r.bills.is_empty() || r.fapiao.is_some())
-        {
+        if postgres.runs.iter().any(|r| {
+            !r.scenarios.is_empty()
+                || !r.inserts.is_empty()
+                || !r.bills.is_empty()
+                || r.fapiao.is_some()
+                || !r.taxi.is_empty()
+        }) {
             writeln!(md, "Checks of the PostgreSQL runs (as for SQLite):\n")?;
         }
         for run in &postgres.runs {
             let who = processes(run.processes);
+            for s in &run.scenarios {
+                writeln!(
+                    md,
+                    "- {who}, `{}` at {} conn: {}",
+                    s.endpoint.label(),
+                    s.connections,
+                    s.check
+                )?;
+            }
             for (s, label) in run
                 .inserts
                 .iter()
@@ -183,13 +200,20 @@ impl Report {
                     h.connections, h.check, h.verified
                 )?;
             }
+            for t in &run.taxi {
+                writeln!(
+                    md,
+                    "- {who}, `POST {CARDS_PATH}` at {} conn: {}; after the load: {}",
+                    t.connections, t.check, t.verified
+                )?;
+            }
         }
         writeln!(md, "\nWhat the PostgreSQL columns mean:\n")?;
         for line in [
-            "**kabao CPU/req**: CPU time (`utime + stime`, every thread) of all kabao processes of the run during the measured period, divided by the accepted requests.",
+            "The columns up to **ended by** are those of the SQLite sections above; a labelled row adds the store and its kabao processes in front and the columns below behind. **kabao CPU/…** counts all kabao processes of the run (`utime + stime`, every thread) during the measured period, divided by the accepted requests (per callback for the delivery load).",
             "**PostgreSQL CPU/req**: the same for PostgreSQL's server processes working for the run's database: the processes whose title (`/proc/PID/cmdline`) starts with `postgres:` and names the database (the backends serving kabao's connections, autovacuum on its tables), plus the server-wide ones that name no database (checkpointer, background writer, WAL writer, launchers; shared, but kabao's on a quiet machine). Backends of other databases are left out; a backend that ended during the period would be missing (kabao keeps its pool's connections open). On SQLite the store runs inside kabao, so there is nothing to add (—).",
-            "**total CPU/req**: kabao's plus PostgreSQL's: what one request cost the machine apart from the load generator.",
-            "**floor**, **kabao ÷ floor**, **total ÷ floor**: the mean of the one-thread crypto floors (one RSA verify + one RSA sign) measured right before and right after that held load in the same run, and the CPU per accepted application divided by it; SQLite's bar is kabao ÷ floor ≤ 1.5×.",
+            "**total CPU/…**: kabao's plus PostgreSQL's: what one request cost the machine apart from the load generator.",
+            "**floor**, **÷ floor**, **total ÷ floor** (signed loads: certificates, held fapiao applications, taxi cards): the mean of the one-thread crypto floors (one RSA verify + one RSA sign) measured right before and right after that load in the same run, and kabao's (÷ floor) or kabao's plus PostgreSQL's (total ÷ floor) CPU per accepted request divided by it; SQLite's bars judge kabao ÷ floor; the *result* column applies the same bar to every row, for information.",
             "**machine idle %**: the share of the machine's CPU time (`/proc/stat`, idle + iowait) that nobody used during the measured period; near 0 means the CPUs, which the load generator, kabao and PostgreSQL share, were the limit.",
             "**callbacks**: as in the fapiao section; their CPU columns cover the span from the first application until every `FAPIAO.ISSUED` had arrived and kabao was idle, per accepted application.",
         ] {
@@ -199,14 +223,57 @@ impl Report {
     }
 }
 
-impl Row<'_> {
+impl<'a> Row<'a> {
     /// The results of `flow`'s insert scenarios.
-    fn of(&self, flow: CardFlow) -> &[InsertResult] {
+    fn of(&self, flow: CardFlow) -> &'a [InsertResult] {
         match flow {
             CardFlow::Invoice => self.inserts,
             CardFlow::FiscalBill => self.bills,
         }
     }
+}
+
+/// Every row's results of one kind in a labelled table, then the first
+/// errors of the PostgreSQL ones (SQLite's are in their own section).
+fn write_rows<'a, T: 'a, I: IntoIterator<Item = &'a T>>(
+    md: &mut String,
+    rows: &[Row<'a>],
+    mut table: Table,
+    results: impl Fn(&Row<'a>) -> I,
+    row: impl Fn(&mut Table, StoreLabel, &T),
+    errors: impl Fn(&mut String, &str, &T) -> std::fmt::Result,
+) -> std::fmt::Result {
+    for r in rows {
+        for result in results(r) {
+            row(&mut table, r.label, result);
+        }
+    }
+    table.write(md)?;
+    for r in rows.iter().filter(|r| r.label != StoreLabel::SQLITE) {
+        let on = format!("{} ({})", r.label.store, processes(r.label.processes));
+        for result in results(r) {
+            errors(md, &on, result)?;
+        }
+    }
+    writeln!(md)
+}
+
+fn write_throughput_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
+    if rows.iter().all(|r| r.scenarios.is_empty()) {
+        return Ok(());
+    }
+    writeln!(md, "### Throughput and latency\n")?;
+    write_rows(
+        md,
+        rows,
+        throughput_table(true),
+        |r| r.scenarios,
+        throughput_row,
+        |md, on, s| {
+            let at = format!("`{}` on {on} at {} conn", s.endpoint.label(), s.connections);
+            write_errors(md, &at, &s.load.first_errors)
+        },
+    )
 }
 
 fn write_insert_rows(md: &mut String, rows: &[Row], flow: CardFlow) -> std::fmt::Result {
@@ -218,55 +285,18 @@ fn write_insert_rows(md: &mut String, rows: &[Row], flow: CardFlow) -> std::fmt:
         CardFlow::FiscalBill => "Fiscal bill inserts",
     };
     writeln!(md, "### {title} (`{}`)\n", flow.label())?;
-    writeln!(
+    write_rows(
         md,
-        "| store | processes | connections | inserts | errors | inserts/s | p50 ms | p99 ms | p99.9 ms | kabao CPU/insert µs | PostgreSQL CPU/insert µs | total CPU/insert µs | machine idle % | measured s | ended by |"
-    )?;
-    writeln!(
-        md,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-    )?;
-    for row in rows {
-        for s in row.of(flow) {
-            writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {:.1} | {:.1} | {:.2} | {} |",
-                row.store,
-                row.processes,
-                s.connections,
-                s.inserts,
-                s.errors,
-                s.inserts_per_sec,
-                ms(s.latency.p50_us),
-                ms(s.latency.p99_us),
-                ms(s.latency.p999_us),
-                s.kabao_cpu_per_insert_us,
-                opt(s.postgres_cpu_per_insert_us),
-                total(s.kabao_cpu_per_insert_us, s.postgres_cpu_per_insert_us),
-                s.idle_percent,
-                s.elapsed_secs,
-                if s.pool_ran_out {
-                    format!("all {} prepared inserts sent", s.pool)
-                } else {
-                    "the deadline".to_owned()
-                }
-            )?;
-        }
-    }
-    for row in rows.iter().filter(|r| r.store != "SQLite") {
-        for s in row.of(flow) {
-            let at = format!(
-                "{} on {} ({}) at {} conn",
-                flow.label(),
-                row.store,
-                processes(row.processes),
-                s.connections
-            );
+        rows,
+        insert_table(true),
+        |r| r.of(flow),
+        insert_row,
+        |md, on, s| {
+            let at = format!("{} on {on} at {} conn", flow.label(), s.connections);
             write_errors(md, &at, &s.first_errors)?;
-            write_errors(md, &format!("the warm-up of {at}"), &s.warmup_first_errors)?;
-        }
-    }
-    writeln!(md)
+            write_errors(md, &format!("the warm-up of {at}"), &s.warmup_first_errors)
+        },
+    )
 }
 
 fn write_held_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
@@ -280,64 +310,17 @@ fn write_held_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
         md,
         "### Fapiao applications, outcome held (`POST {APPLICATIONS_PATH}`)\n"
     )?;
-    writeln!(
+    write_rows(
         md,
-        "| store | processes | connections | applications | errors | applications/s | p50 ms | p99 ms | p99.9 ms | kabao CPU/application µs | PostgreSQL CPU/application µs | total CPU/application µs | floor µs | kabao ÷ floor | total ÷ floor | machine idle % | measured s | ended by |"
-    )?;
-    writeln!(
-        md,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
-    )?;
-    for row in rows {
-        for h in row.fapiao.iter().flat_map(|f| &f.held) {
-            let all = total(
-                h.kabao_cpu_per_application_us,
-                h.postgres_cpu_per_application_us,
-            );
-            let ratio = |cpu: f64| {
-                h.floor_pair_us
-                    .filter(|_| h.applications > 0)
-                    .map_or("—".to_owned(), |f| format!("{:.2}×", cpu / f))
-            };
-            writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {all:.1} | {} | {} | {} | {:.1} | {:.2} | {} |",
-                row.store,
-                row.processes,
-                h.connections,
-                h.applications,
-                h.errors,
-                h.applications_per_sec,
-                ms(h.latency.p50_us),
-                ms(h.latency.p99_us),
-                ms(h.latency.p999_us),
-                h.kabao_cpu_per_application_us,
-                opt(h.postgres_cpu_per_application_us),
-                opt(h.floor_pair_us),
-                ratio(h.kabao_cpu_per_application_us),
-                ratio(all),
-                h.idle_percent,
-                h.elapsed_secs,
-                if h.pool_ran_out {
-                    format!("all {} prepared applications sent", h.pool)
-                } else {
-                    "the deadline".to_owned()
-                }
-            )?;
-        }
-    }
-    for row in rows.iter().filter(|r| r.store != "SQLite") {
-        for h in row.fapiao.iter().flat_map(|f| &f.held) {
-            let at = format!(
-                "held applications on {} ({}) at {} conn",
-                row.store,
-                processes(row.processes),
-                h.connections
-            );
-            write_errors(md, &at, &h.first_errors)?;
-        }
-    }
-    writeln!(md)
+        rows,
+        held_table(true),
+        |r| r.fapiao.into_iter().flat_map(|f| &f.held),
+        held_row,
+        |md, on, h| {
+            let at = format!("held applications on {on} at {} conn", h.connections);
+            write_errors(md, &at, &h.first_errors)
+        },
+    )
 }
 
 fn write_callback_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
@@ -348,73 +331,83 @@ fn write_callback_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
         return Ok(());
     }
     writeln!(md, "### `FAPIAO.ISSUED` callbacks (outcome immediate)\n")?;
-    writeln!(
+    write_rows(
         md,
-        "| store | processes | connections | applications | errors | ISSUED arrived / expected | signatures verified | p50 ms | p90 ms | p99 ms | max ms | kabao CPU/application µs | PostgreSQL CPU/application µs | total CPU/application µs | until idle s | machine idle % |"
-    )?;
-    writeln!(
-        md,
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    )?;
-    for row in rows {
-        let Some(c) = row.fapiao.and_then(|f| f.callbacks.as_ref()) else {
-            continue;
-        };
-        let k = &c.callbacks;
-        writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} / {} | {} of {} | {} | {} | {} | {} | {:.1} | {} | {:.1} | {:.1} | {:.1} |",
-            row.store,
-            row.processes,
-            c.connections,
-            c.applications,
-            c.errors,
-            k.issued,
-            k.expected,
-            k.signatures_verified,
-            k.received,
-            ms(c.callback_latency.p50_us),
-            ms(c.callback_latency.p90_us),
-            ms(c.callback_latency.p99_us),
-            ms(c.callback_latency.max_us),
-            c.kabao_cpu_per_application_us,
-            opt(c.postgres_cpu_per_application_us),
-            total(
-                c.kabao_cpu_per_application_us,
-                c.postgres_cpu_per_application_us
-            ),
-            c.drain_secs,
-            c.idle_percent
-        )?;
-    }
-    for row in rows.iter().filter(|r| r.store != "SQLite") {
-        if let Some(c) = row.fapiao.and_then(|f| f.callbacks.as_ref()) {
-            let what = format!(
-                "the immediate applications on {} ({})",
-                row.store,
-                processes(row.processes)
-            );
-            write_errors(md, &what, &c.first_errors)?;
+        rows,
+        callback_table(true),
+        |r| r.fapiao.and_then(|f| f.callbacks.as_ref()),
+        callback_row,
+        |md, on, c| {
             write_errors(
                 md,
-                &format!(
-                    "the callback checks on {} ({})",
-                    row.store,
-                    processes(row.processes)
-                ),
-                &c.callbacks.first_failures,
+                &format!("the immediate applications on {on}"),
+                &c.first_errors,
             )?;
-        }
+            write_errors(
+                md,
+                &format!("the callback checks on {on}"),
+                &c.callbacks.first_failures,
+            )
+        },
+    )
+}
+
+fn write_delivery_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
+    if rows
+        .iter()
+        .all(|r| r.fapiao.is_none_or(|f| f.delivery.is_none()))
+    {
+        return Ok(());
     }
-    writeln!(md)
+    writeln!(
+        md,
+        "### Callbacks delivered per second (outcome immediate, unpaced)\n"
+    )?;
+    writeln!(md, "{DELIVERY_MEANING}\n")?;
+    write_rows(
+        md,
+        rows,
+        delivery_table(true),
+        |r| r.fapiao.and_then(|f| f.delivery.as_ref()),
+        delivery_row,
+        |md, on, d| {
+            write_errors(
+                md,
+                &format!("the delivery load's applications on {on}"),
+                &d.first_errors,
+            )?;
+            write_errors(
+                md,
+                &format!("the delivery load's callbacks on {on}"),
+                &d.callbacks.first_failures,
+            )
+        },
+    )
+}
+
+fn write_taxi_rows(md: &mut String, rows: &[Row]) -> std::fmt::Result {
+    if rows.iter().all(|r| r.taxi.is_empty()) {
+        return Ok(());
+    }
+    writeln!(md, "### Taxi fapiao cards (`POST {CARDS_PATH}`)\n")?;
+    write_rows(
+        md,
+        rows,
+        taxi_table(true),
+        |r| r.taxi,
+        taxi_row,
+        |md, on, t| {
+            let at = format!("taxi cards on {on} at {} conn", t.connections);
+            write_errors(md, &at, &t.first_errors)?;
+            write_errors(md, &format!("the warm-up of {at}"), &t.warmup_first_errors)
+        },
+    )
 }
 
 fn write_setup_rows(md: &mut String, postgres: &PostgresResults) -> std::fmt::Result {
-    if postgres
-        .runs
-        .iter()
-        .all(|r| r.inserts.is_empty() && r.bills.is_empty() && r.fapiao.is_none())
-    {
+    if postgres.runs.iter().all(|r| {
+        r.inserts.is_empty() && r.bills.is_empty() && r.fapiao.is_none() && r.taxi.is_empty()
+    }) {
         return Ok(());
     }
     writeln!(md, "Setup of the PostgreSQL runs (not measured):\n")?;
@@ -451,6 +444,20 @@ fn write_setup_rows(md: &mut String, postgres: &PostgresResults) -> std::fmt::Re
                 s.warmup_errors
             )?;
         }
+        for t in &run.taxi {
+            writeln!(
+                md,
+                "| {} | taxi cards (rides, uploads) | {} | {} | {:.1} | {:.0} | {:.1} | {} | {} |",
+                run.processes,
+                t.connections,
+                t.setup.cards,
+                t.setup.rides_secs + t.setup.uploads_secs,
+                per_sec(t.setup.cards, t.setup.rides_secs + t.setup.uploads_secs),
+                t.setup.idle_wait_secs,
+                t.warmup_cards,
+                t.warmup_errors
+            )?;
+        }
         let Some(f) = &run.fapiao else {
             continue;
         };
@@ -478,6 +485,18 @@ fn write_setup_rows(md: &mut String, postgres: &PostgresResults) -> std::fmt::Re
                 c.setup.orders_secs,
                 per_sec(c.setup.applications, c.setup.orders_secs),
                 c.setup.idle_wait_secs
+            )?;
+        }
+        if let Some(d) = &f.delivery {
+            writeln!(
+                md,
+                "| {} | delivery applications (paid orders) | {} | {} | {:.1} | {:.0} | {:.1} | — | — |",
+                run.processes,
+                d.connections,
+                d.setup.applications,
+                d.setup.orders_secs,
+                per_sec(d.setup.applications, d.setup.orders_secs),
+                d.setup.idle_wait_secs
             )?;
         }
     }

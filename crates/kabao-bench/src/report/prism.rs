@@ -5,7 +5,6 @@
 
 use super::*;
 use crate::load::Outcome;
-use crate::stats::Latency;
 use std::time::Duration;
 
 /// The whole `prism` scenario.
@@ -38,28 +37,9 @@ pub struct PrismResults {
 pub struct PrismRun {
     /// Concurrent keep-alive connections.
     pub connections: usize,
-    /// 2xx answers in the measured period.
-    pub requests: u64,
-    /// Other answers and transport failures.
-    pub errors: u64,
-    /// The first failures.
-    pub first_errors: Vec<String>,
-    /// Measured seconds.
-    pub elapsed_secs: f64,
-    /// 2xx answers per second.
-    pub requests_per_sec: f64,
-    /// Latency of the 2xx answers.
-    pub latency: Latency,
-    /// Prism's CPU seconds (its process tree) in the measured period.
-    pub prism_cpu_secs: f64,
-    /// That per 2xx answer, µs.
-    pub prism_cpu_per_request_us: f64,
-    /// Prism's CPU seconds per wall second.
-    pub prism_cores_busy: f64,
-    /// The load generator's CPU per 2xx answer, µs.
-    pub bench_cpu_per_request_us: f64,
-    /// Share of the machine's CPU time stolen by the hypervisor, %.
-    pub steal_percent: f64,
+    /// The load: 2xx answers, their latency, and Prism's CPU (its process tree).
+    #[serde(flatten)]
+    pub load: LoadRun,
     /// Prism's resident memory right after the measured period, kB.
     pub rss_after_kb: u64,
     /// 2xx answers of the warm-up.
@@ -89,27 +69,14 @@ impl PrismRun {
     pub fn new(
         connections: usize,
         outcome: Outcome,
-        [prism_cpu, bench_cpu]: [Duration; 2],
+        cpu: [Duration; 2],
         steal_percent: f64,
         rss_after_kb: u64,
         warmup: &Outcome,
     ) -> Self {
-        let requests = outcome.latencies_ns.len() as u64;
-        let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
-        let per = |cpu: Duration| cpu.as_secs_f64() * 1e6 / requests.max(1) as f64;
         Self {
             connections,
-            requests,
-            errors: outcome.errors,
-            first_errors: outcome.first_errors,
-            elapsed_secs: elapsed,
-            requests_per_sec: requests as f64 / elapsed,
-            latency: Latency::of_nanos(outcome.latencies_ns),
-            prism_cpu_secs: prism_cpu.as_secs_f64(),
-            prism_cpu_per_request_us: per(prism_cpu),
-            prism_cores_busy: prism_cpu.as_secs_f64() / elapsed,
-            bench_cpu_per_request_us: per(bench_cpu),
-            steal_percent,
+            load: LoadRun::new(outcome, cpu, steal_percent),
             rss_after_kb,
             warmup_requests: warmup.latencies_ns.len() as u64,
             warmup_errors: warmup.errors,
@@ -130,11 +97,11 @@ impl PrismResults {
                 let kabao = held.map(|h| h.applications_per_sec);
                 PrismRatio {
                     connections: p.connections,
-                    prism_requests_per_sec: p.requests_per_sec,
+                    prism_requests_per_sec: p.load.requests_per_sec,
                     kabao_applications_per_sec: kabao,
                     ratio: kabao
-                        .filter(|_| p.requests_per_sec > 0.0)
-                        .map(|k| k / p.requests_per_sec),
+                        .filter(|_| p.load.requests_per_sec > 0.0)
+                        .map(|k| k / p.load.requests_per_sec),
                     kabao_paced: held.is_some_and(|h| h.cap_waits > 0),
                 }
             })
@@ -143,6 +110,9 @@ impl PrismResults {
 
     /// Failed requests of every load, warm-ups included.
     pub fn errors(&self) -> u64 {
-        self.runs.iter().map(|r| r.errors + r.warmup_errors).sum()
+        self.runs
+            .iter()
+            .map(|r| r.load.errors + r.warmup_errors)
+            .sum()
     }
 }

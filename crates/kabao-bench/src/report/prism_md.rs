@@ -79,26 +79,26 @@ impl PrismResults {
                 md,
                 "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {:.2} | {:.1} | {:.1} | {:.1} |",
                 r.connections,
-                r.requests,
-                r.errors + r.warmup_errors,
-                r.requests_per_sec,
-                ms(r.latency.p50_us),
-                ms(r.latency.p90_us),
-                ms(r.latency.p99_us),
-                ms(r.latency.p999_us),
-                ms(r.latency.max_us),
-                r.prism_cpu_per_request_us,
-                r.prism_cores_busy,
-                r.bench_cpu_per_request_us,
+                r.load.requests,
+                r.load.errors + r.warmup_errors,
+                r.load.requests_per_sec,
+                ms(r.load.latency.p50_us),
+                ms(r.load.latency.p90_us),
+                ms(r.load.latency.p99_us),
+                ms(r.load.latency.p999_us),
+                ms(r.load.latency.max_us),
+                r.load.server_cpu_per_request_us,
+                r.load.server_cores_busy,
+                r.load.bench_cpu_per_request_us,
                 mb(r.rss_after_kb),
-                r.steal_percent
+                r.load.steal_percent
             )?;
         }
         for r in &self.runs {
             write_errors(
                 md,
                 &format!("Prism at {} conn", r.connections),
-                &r.first_errors,
+                &r.load.first_errors,
             )?;
         }
         writeln!(

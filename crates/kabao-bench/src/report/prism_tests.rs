@@ -81,6 +81,7 @@ fn the_ratio_is_kabaos_applications_over_prisms_answers_at_each_connection_count
     let fapiao = FapiaoResults {
         held: vec![held(1, 1000, 0), held(8, 3000, 0), held(64, 4320, 7)],
         callbacks: None,
+        delivery: None,
     };
     let ratios = p.ratios(Some(&fapiao));
     let got: Vec<_> = ratios
@@ -111,6 +112,7 @@ fn without_kabao_at_a_count_or_without_prism_answers_there_is_no_ratio() {
     let fapiao = FapiaoResults {
         held: vec![held(8, 3000, 0)],
         callbacks: None,
+        delivery: None,
     };
     let ratios = p.ratios(Some(&fapiao));
     assert_eq!(ratios[0].kabao_applications_per_sec, None);
@@ -127,6 +129,7 @@ fn the_section_says_what_each_side_does_and_gives_the_ratio() {
     r.fapiao = Some(FapiaoResults {
         held: vec![held(8, 3000, 0)],
         callbacks: None,
+        delivery: None,
     });
     r.prism = Some(prism(&[(8, 2500)]));
     let md = r.markdown();
@@ -183,6 +186,7 @@ fn every_load_is_a_line_of_the_throughput_chart_and_has_its_latency_chart() {
     r.fapiao = Some(FapiaoResults {
         held: vec![held(1, 1000, 0), held(8, 3000, 0)],
         callbacks: None,
+        delivery: None,
     });
     r.prism = Some(prism(&[(1, 2000), (8, 2500)]));
     let charts = r.charts();

@@ -7,13 +7,11 @@ use crate::procstat::ThreadTimes;
 use crate::stats::Latency;
 use std::time::Duration;
 
-/// One endpoint at one connection count.
+/// What one measured load of requests did, and the CPU the server under
+/// load (kabao, or Prism) and the bench used meanwhile: the figures every
+/// request/response table starts from, computed once from the load's [`Outcome`].
 #[derive(Debug, Clone, Serialize)]
-pub struct ScenarioResult {
-    /// The endpoint.
-    pub endpoint: Endpoint,
-    /// Concurrent keep-alive connections.
-    pub connections: usize,
+pub struct LoadRun {
     /// Successful requests.
     pub requests: u64,
     /// Failed requests.
@@ -26,24 +24,69 @@ pub struct ScenarioResult {
     pub requests_per_sec: f64,
     /// Latency of successful requests.
     pub latency: Latency,
-    /// kabao's CPU time (all threads) during the scenario, seconds.
-    pub kabao_cpu_secs: f64,
-    /// kabao CPU time per successful request, µs.
-    pub kabao_cpu_per_request_us: f64,
-    /// kabao CPU seconds per wall second.
-    pub kabao_cores_busy: f64,
+    /// The server's CPU time (all threads) during the load, seconds.
+    pub server_cpu_secs: f64,
+    /// The server's CPU time per successful request, µs.
+    pub server_cpu_per_request_us: f64,
+    /// The server's CPU seconds per wall second.
+    pub server_cores_busy: f64,
     /// The load generator's CPU time per successful request, µs.
     pub bench_cpu_per_request_us: f64,
     /// The load generator's CPU seconds per wall second.
     pub bench_cores_busy: f64,
-    /// Share of the machine's CPU time stolen by the hypervisor during the scenario, %.
+    /// Share of the machine's CPU time stolen by the hypervisor during the load, %.
     pub steal_percent: f64,
+}
+
+impl LoadRun {
+    /// Summarises a load outcome, the CPU time the server and the bench used
+    /// during it, and the hypervisor's steal.
+    pub fn new(
+        outcome: Outcome,
+        [server_cpu, bench_cpu]: [Duration; 2],
+        steal_percent: f64,
+    ) -> Self {
+        let requests = outcome.latencies_ns.len() as u64;
+        let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
+        let per_request = |cpu: Duration| cpu.as_secs_f64() * 1e6 / requests.max(1) as f64;
+        Self {
+            requests,
+            errors: outcome.errors,
+            first_errors: outcome.first_errors,
+            elapsed_secs: elapsed,
+            requests_per_sec: requests as f64 / elapsed,
+            latency: Latency::of_nanos(outcome.latencies_ns),
+            server_cpu_secs: server_cpu.as_secs_f64(),
+            server_cpu_per_request_us: per_request(server_cpu),
+            server_cores_busy: server_cpu.as_secs_f64() / elapsed,
+            bench_cpu_per_request_us: per_request(bench_cpu),
+            bench_cores_busy: bench_cpu.as_secs_f64() / elapsed,
+            steal_percent,
+        }
+    }
+}
+
+/// One endpoint at one connection count.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    /// The endpoint.
+    pub endpoint: Endpoint,
+    /// Concurrent keep-alive connections.
+    pub connections: usize,
+    /// The load; its server is kabao (every kabao process of the run).
+    #[serde(flatten)]
+    pub load: LoadRun,
+    /// PostgreSQL's CPU time for kabao's database per successful request,
+    /// µs (`None` on SQLite).
+    pub postgres_cpu_per_request_us: Option<f64>,
+    /// Share of the machine's CPU time that was idle (with iowait), %.
+    pub idle_percent: f64,
     /// What the check of one answer before the scenario verified.
     pub check: String,
     /// Signed scenarios: mean verify+sign CPU time of the floors measured
     /// right before and right after, µs.
     pub floor_pair_us: Option<f64>,
-    /// Signed scenarios: `kabao_cpu_per_request_us / floor_pair_us`.
+    /// Signed scenarios: kabao's CPU per request ÷ `floor_pair_us`.
     pub floor_ratio: Option<f64>,
 }
 
@@ -229,36 +272,38 @@ impl ScenarioResult {
         connections: usize,
         check: String,
         outcome: Outcome,
-        [kabao_cpu, bench_cpu]: [Duration; 2],
+        cpu: [Duration; 2],
         steal_percent: f64,
     ) -> Self {
-        let requests = outcome.latencies_ns.len() as u64;
-        let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
-        let per_request = |cpu: Duration| cpu.as_secs_f64() * 1e6 / requests.max(1) as f64;
         Self {
             endpoint,
             connections,
-            requests,
-            errors: outcome.errors,
-            first_errors: outcome.first_errors,
-            elapsed_secs: elapsed,
-            requests_per_sec: requests as f64 / elapsed,
-            latency: Latency::of_nanos(outcome.latencies_ns),
-            kabao_cpu_secs: kabao_cpu.as_secs_f64(),
-            kabao_cpu_per_request_us: per_request(kabao_cpu),
-            kabao_cores_busy: kabao_cpu.as_secs_f64() / elapsed,
-            bench_cpu_per_request_us: per_request(bench_cpu),
-            bench_cores_busy: bench_cpu.as_secs_f64() / elapsed,
-            steal_percent,
+            load: LoadRun::new(outcome, cpu, steal_percent),
+            postgres_cpu_per_request_us: None,
+            idle_percent: 0.0,
             check,
             floor_pair_us: None,
             floor_ratio: None,
         }
     }
 
+    /// kabao's CPU time per successful request, µs.
+    pub fn kabao_cpu_per_request_us(&self) -> f64 {
+        self.load.server_cpu_per_request_us
+    }
+
+    /// Records PostgreSQL's CPU (on PostgreSQL) and the machine's idle share of the measured period.
+    pub fn set_machine(&mut self, used: &crate::server::CpuUsed) {
+        self.postgres_cpu_per_request_us = used
+            .postgres
+            .map(|c| c.as_secs_f64() * 1e6 / self.load.requests.max(1) as f64);
+        self.idle_percent = used.idle_percent;
+    }
+
     /// Records the crypto floor this scenario is compared with.
     pub fn set_floor(&mut self, pair_us: f64) {
         self.floor_pair_us = Some(pair_us);
-        self.floor_ratio = (self.requests > 0).then(|| self.kabao_cpu_per_request_us / pair_us);
+        self.floor_ratio =
+            (self.load.requests > 0).then(|| self.kabao_cpu_per_request_us() / pair_us);
     }
 }

@@ -56,8 +56,13 @@ pub struct TaxiResult {
     pub kabao_cores_busy: f64,
     /// The load generator's CPU time per accepted card, µs.
     pub bench_cpu_per_card_us: f64,
+    /// PostgreSQL's CPU time for kabao's database per accepted card, µs
+    /// (`None` on SQLite).
+    pub postgres_cpu_per_card_us: Option<f64>,
     /// Share of the machine's CPU time stolen by the hypervisor, %.
     pub steal_percent: f64,
+    /// Share of the machine's CPU time that was idle (with iowait), %.
+    pub idle_percent: f64,
     /// The preparation.
     pub setup: TaxiSetup,
     /// Accepted cards of the warm-up.
@@ -107,7 +112,9 @@ impl TaxiResult {
             kabao_cpu_per_card_us: per_card(kabao_cpu),
             kabao_cores_busy: kabao_cpu.as_secs_f64() / elapsed,
             bench_cpu_per_card_us: per_card(bench_cpu),
+            postgres_cpu_per_card_us: None,
             steal_percent,
+            idle_percent: 0.0,
             setup,
             warmup_cards: warmup.latencies_ns.len() as u64,
             warmup_errors: warmup.errors,
@@ -117,6 +124,14 @@ impl TaxiResult {
             floor_pair_us: None,
             floor_ratio: None,
         }
+    }
+
+    /// Records PostgreSQL's CPU (on PostgreSQL) and the machine's idle share of the measured period.
+    pub fn set_machine(&mut self, used: &crate::server::CpuUsed) {
+        self.postgres_cpu_per_card_us = used
+            .postgres
+            .map(|c| c.as_secs_f64() * 1e6 / self.cards.max(1) as f64);
+        self.idle_percent = used.idle_percent;
     }
 
     /// Records the crypto floor this load is compared with.

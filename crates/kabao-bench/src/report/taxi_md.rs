@@ -1,14 +1,11 @@
 //! The taxi scenario in `BENCHMARKS.md`: its row of the bars, its section
 //! and its checks.
 
+use super::table::{ended_by, signed_load_row, signed_load_table, SignedLoad, StoreLabel, Table};
 use super::taxi::TAXI_CPU_RATIO_BAR;
 use super::*;
 use crate::taxi_prepare::USERS;
 use crate::taxi_world::CARDS_PATH;
-
-fn ms(us: f64) -> String {
-    format!("{:.3}", us / 1000.0)
-}
 
 impl Report {
     /// The taxi row of the bars table.
@@ -53,47 +50,11 @@ impl Report {
              connection count is compared with the crypto floors measured right before \
              and after it.\n"
         )?;
-        writeln!(
-            md,
-            "| connections | cards | errors | cards/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | kabao CPU/card µs | floor µs | ÷ floor | result (≤ {TAXI_CPU_RATIO_BAR:.2}×) | kabao cores busy | bench CPU/card µs | steal % | measured s | ended by |"
-        )?;
-        writeln!(
-            md,
-            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |"
-        )?;
+        let mut table = taxi_table(false);
         for t in &self.taxi {
-            let (floor, ratio, result) = match (t.floor_pair_us, t.floor_ratio) {
-                (Some(f), Some(r)) => (
-                    format!("{f:.1}"),
-                    format!("{r:.2}×"),
-                    verdict(r <= TAXI_CPU_RATIO_BAR),
-                ),
-                _ => ("—".into(), "—".into(), "—"),
-            };
-            writeln!(
-                md,
-                "| {} | {} | {} | {:.0} | {} | {} | {} | {} | {} | {:.1} | {floor} | {ratio} | {result} | {:.2} | {:.1} | {:.1} | {:.2} | {} |",
-                t.connections,
-                t.cards,
-                t.errors,
-                t.cards_per_sec,
-                ms(t.latency.p50_us),
-                ms(t.latency.p90_us),
-                ms(t.latency.p99_us),
-                ms(t.latency.p999_us),
-                ms(t.latency.max_us),
-                t.kabao_cpu_per_card_us,
-                t.kabao_cores_busy,
-                t.bench_cpu_per_card_us,
-                t.steal_percent,
-                t.elapsed_secs,
-                if t.pool_ran_out {
-                    format!("all {} prepared cards sent", t.pool)
-                } else {
-                    "the deadline".to_owned()
-                }
-            )?;
+            taxi_row(&mut table, StoreLabel::SQLITE, t);
         }
+        table.write(md)?;
         for t in &self.taxi {
             let at = format!("taxi cards at {} conn", t.connections);
             write_errors(md, &at, &t.first_errors)?;
@@ -148,4 +109,31 @@ impl Report {
         }
         Ok(())
     }
+}
+
+/// The table of taxi loads; `labelled` for the PostgreSQL section.
+pub(super) fn taxi_table(labelled: bool) -> Table {
+    signed_load_table(labelled, "card", "cards", TAXI_CPU_RATIO_BAR)
+}
+
+/// One taxi load measured on `label`'s store.
+pub(super) fn taxi_row(table: &mut Table, label: StoreLabel, t: &TaxiResult) {
+    let load = SignedLoad {
+        connections: t.connections,
+        accepted: t.cards,
+        errors: t.errors,
+        per_sec: t.cards_per_sec,
+        latency: &t.latency,
+        kabao_cpu_us: t.kabao_cpu_per_card_us,
+        postgres_cpu_us: t.postgres_cpu_per_card_us,
+        floor_us: t.floor_pair_us,
+        floor_ratio: t.floor_ratio,
+        kabao_cores_busy: t.kabao_cores_busy,
+        bench_cpu_us: t.bench_cpu_per_card_us,
+        idle_percent: t.idle_percent,
+        steal_percent: t.steal_percent,
+        elapsed_secs: t.elapsed_secs,
+        ended_by: ended_by(t.pool_ran_out, t.pool, "cards"),
+    };
+    signed_load_row(table, label, load, TAXI_CPU_RATIO_BAR);
 }

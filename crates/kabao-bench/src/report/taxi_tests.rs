@@ -5,7 +5,12 @@ use super::*;
 use crate::load::Outcome;
 use std::time::Duration;
 
-fn taxi(connections: usize, kabao_cpu_ms: u64, floor_us: f64, errors: u64) -> TaxiResult {
+pub(super) fn taxi(
+    connections: usize,
+    kabao_cpu_ms: u64,
+    floor_us: f64,
+    errors: u64,
+) -> TaxiResult {
     let outcome = Outcome {
         latencies_ns: vec![2_000_000; 1000],
         errors,

@@ -23,7 +23,11 @@ fn floor_run(label: &str, threads: usize, pair_us: f64) -> FloorRun {
     }
 }
 
-fn scenario(endpoint: Endpoint, connections: usize, kabao_cpu_ms: u64) -> ScenarioResult {
+pub(super) fn scenario(
+    endpoint: Endpoint,
+    connections: usize,
+    kabao_cpu_ms: u64,
+) -> ScenarioResult {
     let outcome = Outcome {
         latencies_ns: vec![1_000_000; 1000],
         elapsed: Duration::from_secs(1),
@@ -124,6 +128,8 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
             fapiao_callback_applications: 3000,
             fapiao_callback_connections: 8,
             fapiao_callback_rate: 200.0,
+            fapiao_delivery_applications: 6000,
+            fapiao_delivery_merchants: 48,
             taxi_cards: 1000,
             taxi_warmup_cards: 10,
             bill_orders: 100,
@@ -154,10 +160,10 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
 #[test]
 fn per_request_figures_come_from_the_outcome() {
     let s = scenario(Endpoint::Token, 1, 500);
-    assert_eq!(s.requests, 1000);
-    assert!((s.requests_per_sec - 1000.0).abs() < 1e-9);
-    assert!((s.kabao_cpu_per_request_us - 500.0).abs() < 1e-9);
-    assert!((s.bench_cpu_per_request_us - 50.0).abs() < 1e-9);
+    assert_eq!(s.load.requests, 1000);
+    assert!((s.load.requests_per_sec - 1000.0).abs() < 1e-9);
+    assert!((s.kabao_cpu_per_request_us() - 500.0).abs() < 1e-9);
+    assert!((s.load.bench_cpu_per_request_us - 50.0).abs() < 1e-9);
     assert_eq!(s.floor_ratio, None);
 }
 

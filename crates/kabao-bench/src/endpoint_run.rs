@@ -1,0 +1,125 @@
+//! The request/response scenarios (`GET /v3/certificates`, `GET /cgi-bin/token`)
+//! on one running kabao, whatever its store: at each connection count one
+//! answer checked, a warm-up, then the measured load; each signed endpoint is
+//! compared with crypto floors measured right before and after it.
+
+use crate::procstat::TicksPerSecond;
+use crate::report::{FloorRun, ScenarioResult};
+use crate::scenario::{self, Endpoint, Workload};
+use crate::server::{Kabao, Tenants};
+use crate::{floor, load, Args};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Every endpoint `args.scenarios` asks for, at each of `args.connections`;
+/// the floors measured go to `floors`.
+pub async fn run(
+    kabao: &Kabao,
+    tenants: &Tenants,
+    ticks: TicksPerSecond,
+    args: &Args,
+    floors: &mut Vec<FloorRun>,
+) -> anyhow::Result<Vec<ScenarioResult>> {
+    let duration = Duration::from_secs(args.duration_secs);
+    let warmup = Duration::from_secs(args.warmup_secs);
+    let iterations = args.floor_iterations;
+    let mut scenarios = Vec::new();
+    let endpoints = Endpoint::ALL
+        .into_iter()
+        .filter(|e| args.scenarios.iter().any(|s| s.endpoint() == Some(*e)));
+    for endpoint in endpoints {
+        let mut previous_floor = None;
+        for &connections in &args.connections {
+            let name = format!(
+                "the {connections}-connection `{}` scenario",
+                endpoint.label()
+            );
+            if endpoint.signed() && previous_floor.is_none() {
+                let run = floor(kabao, ticks, &format!("before {name}"), 1, iterations)?;
+                previous_floor = Some(run.floor.pair_us);
+                floors.push(run);
+            }
+            let mut result = scenario(
+                kabao,
+                tenants,
+                ticks,
+                endpoint,
+                connections,
+                warmup,
+                duration,
+            )
+            .await?;
+            if let Some(before) = previous_floor {
+                let run = floor(kabao, ticks, &format!("after {name}"), 1, iterations)?;
+                result.set_floor((before + run.floor.pair_us) / 2.0);
+                previous_floor = Some(run.floor.pair_us);
+                floors.push(run);
+            }
+            eprintln!(
+                "{:<22} {:>3} conn: {:>8.0} req/s, p99 {:.2} ms, kabao {:.1} µs CPU/req{}{}, {} errors",
+                endpoint.label(),
+                connections,
+                result.load.requests_per_sec,
+                result.load.latency.p99_us / 1000.0,
+                result.kabao_cpu_per_request_us(),
+                result
+                    .postgres_cpu_per_request_us
+                    .map(|p| format!(" + PostgreSQL {p:.1} µs"))
+                    .unwrap_or_default(),
+                result
+                    .floor_ratio
+                    .map(|r| format!(" ({r:.2}× the floor)"))
+                    .unwrap_or_default(),
+                result.load.errors
+            );
+            scenarios.push(result);
+        }
+    }
+    Ok(scenarios)
+}
+
+/// Checks one answer, warms up, then measures one endpoint at one connection count.
+async fn scenario(
+    kabao: &Kabao,
+    tenants: &Tenants,
+    ticks: TicksPerSecond,
+    endpoint: Endpoint,
+    connections: usize,
+    warmup: Duration,
+    duration: Duration,
+) -> anyhow::Result<ScenarioResult> {
+    // Each phase gets its own signed requests: kabao refuses a nonce twice.
+    let workload = |pool| {
+        Arc::new(Workload::new(
+            endpoint,
+            kabao.addr,
+            tenants,
+            crate::fapiao_world::unix_now(),
+            pool,
+        ))
+    };
+    let check = workload(1).check_one(kabao.addr, tenants).await?;
+    if !warmup.is_zero() {
+        load::run(
+            &kabao.addrs,
+            workload(scenario::WARMUP_POOL),
+            connections,
+            warmup,
+        )
+        .await;
+    }
+    let workload = workload(scenario::SIGNED_POOL);
+    let before = kabao.reading(ticks)?;
+    let outcome = load::run(&kabao.addrs, workload, connections, duration).await;
+    let used = kabao.reading(ticks)?.since(&before, ticks);
+    let mut result = ScenarioResult::new(
+        endpoint,
+        connections,
+        check,
+        outcome,
+        [used.kabao, used.bench],
+        used.steal_percent,
+    );
+    result.set_machine(&used);
+    Ok(result)
+}
