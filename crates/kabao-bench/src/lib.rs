@@ -39,6 +39,10 @@ pub mod postgres_run;
 pub mod prism;
 pub mod prism_server;
 pub mod procstat;
+pub mod profile;
+pub mod profile_summary;
+#[cfg(test)]
+mod profile_tests;
 pub mod receiver;
 pub mod report;
 pub mod scaling;
@@ -130,9 +134,10 @@ async fn scenario(
     ticks: TicksPerSecond,
     endpoint: Endpoint,
     connections: usize,
-    warmup: Duration,
-    duration: Duration,
+    args: &Args,
 ) -> anyhow::Result<ScenarioResult> {
+    let warmup = Duration::from_secs(args.warmup_secs);
+    let duration = Duration::from_secs(args.duration_secs);
     // Each phase gets its own signed requests: kabao refuses a nonce twice.
     let workload = |pool| {
         Arc::new(Workload::new(
@@ -154,6 +159,14 @@ async fn scenario(
         .await;
     }
     let workload = workload(scenario::SIGNED_POOL);
+    // Only the signed endpoint has a bar.
+    let recording = if endpoint.signed() {
+        profile::Profiler::from_args(args)
+            .start(&kabao.pids())
+            .await
+    } else {
+        None
+    };
     let machine_before = procstat::system_ticks();
     let kabao_before = kabao.cpu(ticks)?;
     let self_before = procstat::process_cpu(std::process::id(), ticks)?;
@@ -161,14 +174,16 @@ async fn scenario(
     let kabao_cpu = kabao.cpu(ticks)? - kabao_before;
     let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
     let steal = procstat::system_ticks().steal_percent_since(machine_before);
-    Ok(ScenarioResult::new(
+    let mut result = ScenarioResult::new(
         endpoint,
         connections,
         check,
         outcome,
         [kabao_cpu, self_cpu],
         steal,
-    ))
+    );
+    result.profile = recording.map(|r| r.finish(ticks));
+    Ok(result)
 }
 
 /// Measures the crypto floor on `threads` threads, noting what kabao and the machine did meanwhile.
@@ -302,6 +317,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             taxi_cards: args.taxi_cards,
             taxi_warmup_cards: args.taxi_warmup_cards,
             bill_orders: args.bill_orders,
+            profile: args.profile,
+            profile_frequency: args.profile_frequency,
         },
         machine::Machine::detect(),
         machine::git_commit(),
@@ -407,8 +424,6 @@ async fn sqlite_run(
     ticks: TicksPerSecond,
     kabao_flags: &[String],
 ) -> anyhow::Result<SqliteRun> {
-    let duration = Duration::from_secs(args.duration_secs);
-    let warmup = Duration::from_secs(args.warmup_secs);
     eprintln!("starting {} on SQLite", args.kabao.display());
     let kabao = Kabao::start_sqlite(&args.kabao, kabao_flags).await?;
     let tenants = kabao.provision().await?;
@@ -442,16 +457,7 @@ async fn sqlite_run(
                 previous_floor = Some(run.floor.pair_us);
                 floors.push(run);
             }
-            let mut result = scenario(
-                &kabao,
-                &tenants,
-                ticks,
-                endpoint,
-                connections,
-                warmup,
-                duration,
-            )
-            .await?;
+            let mut result = scenario(&kabao, &tenants, ticks, endpoint, connections, args).await?;
             if let Some(before) = previous_floor {
                 let run = floor(&kabao, ticks, &format!("after {name}"), 1, iterations)?;
                 result.set_floor((before + run.floor.pair_us) / 2.0);

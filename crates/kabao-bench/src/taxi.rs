@@ -9,6 +9,7 @@ use crate::http::{Connection, Reply};
 use crate::load::{self, Source};
 use crate::oa_setup::wait_until_idle;
 use crate::procstat::{self, TicksPerSecond};
+use crate::profile::Profiler;
 use crate::report::{FloorRun, TaxiResult};
 use crate::server::{Kabao, Tenants};
 use crate::taxi_prepare::{openid, PreparedCard};
@@ -169,6 +170,7 @@ async fn one_load(
     };
 
     let pool = Arc::new(CardPool::new(world.clone(), measured));
+    let recording = Profiler::from_args(args).start(&kabao.pids()).await;
     let machine_before = procstat::system_ticks();
     let kabao_before = kabao.cpu(ticks)?;
     let self_before = procstat::process_cpu(std::process::id(), ticks)?;
@@ -177,6 +179,7 @@ async fn one_load(
     let kabao_cpu = kabao.cpu(ticks)? - kabao_before;
     let self_cpu = procstat::process_cpu(std::process::id(), ticks)? - self_before;
     let steal = procstat::system_ticks().steal_percent_since(machine_before);
+    let profile = recording.map(|r| r.finish(ticks));
 
     let complete = outcome.errors + warm_outcome.errors == 0;
     let sent: Vec<&PreparedCard> = std::iter::once(&probe)
@@ -184,7 +187,7 @@ async fn one_load(
         .chain(pool.sent())
         .collect();
     let verified = spot_check(kabao.addr, world, run, &sent, complete).await?;
-    Ok(TaxiResult::new(
+    let mut result = TaxiResult::new(
         connections,
         pool.len(),
         outcome,
@@ -194,7 +197,9 @@ async fn one_load(
         warm_outcome,
         check,
         verified,
-    ))
+    );
+    result.profile = profile;
+    Ok(result)
 }
 
 /// Sends `probe` and checks the 204 (empty, signed by the platform key),
