@@ -189,7 +189,8 @@ fn stop(running: &mut Running) -> Result<(), String> {
     let deadline = Instant::now() + STOP_WAIT;
     loop {
         match running.child.try_wait() {
-            Ok(Some(status)) if status.success() || status.code() == Some(130) => return Ok(()),
+            // Debian's `perf` is a wrapper script that itself dies of the SIGINT.
+            Ok(Some(status)) if status.success() || stopped_by_sigint(status) => return Ok(()),
             Ok(Some(status)) => {
                 return Err(format!(
                     "`perf record` failed ({status}): {}",
@@ -207,6 +208,13 @@ fn stop(running: &mut Running) -> Result<(), String> {
             }
         }
     }
+}
+
+/// Whether perf (or the wrapper that runs it) ended on the SIGINT it was sent.
+fn stopped_by_sigint(status: std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt as _;
+    const SIGINT: i32 = 2;
+    status.signal() == Some(SIGINT) || status.code() == Some(128 + SIGINT)
 }
 
 /// Runs `perf report` on the file and summarises its text.

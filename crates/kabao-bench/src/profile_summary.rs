@@ -292,7 +292,10 @@ pub fn parse_line(line: &str) -> Option<FunctionShare> {
         .filter_map(|m| rest.find(m).map(|i| (i, *m)))
         .min_by_key(|(i, _)| *i)?;
     let dso = rest[..marker.0].trim();
-    let symbol = rest[marker.0 + marker.1.len()..].trim();
+    // The symbol column is padded and may be followed by perf's IPC
+    // columns (`-      -`); a demangled name has single spaces only.
+    let symbol = rest[marker.0 + marker.1.len()..].trim_end();
+    let symbol = symbol.split("  ").next().unwrap_or(symbol).trim();
     if dso.is_empty() || symbol.is_empty() {
         return None;
     }

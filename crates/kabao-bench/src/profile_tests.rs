@@ -4,6 +4,10 @@ use crate::profile_summary::{parse_line, summarise, Category, TOP_FUNCTIONS};
 
 /// `perf report --stdio --no-children --sort dso,symbol` of kabao under the taxi load.
 const TAXI: &str = include_str!("testdata/perf_report_taxi.txt");
+/// An excerpt of a real one, on a virtual machine (`cpu-clock` samples,
+/// padded symbols followed by perf's empty IPC columns): its first 20
+/// functions and a few of the crates further down, as perf printed them.
+const TAXI_VM: &str = include_str!("testdata/perf_report_taxi_vm.txt");
 
 fn share(summary: &crate::profile_summary::ProfileSummary, category: Category) -> f64 {
     summary
@@ -126,4 +130,34 @@ fn a_report_without_samples_summarises_to_nothing() {
     let summary = summarise("# Samples: 0  of event 'cpu-clock:ppp'\n#\n");
     assert_eq!(summary.samples, 0);
     assert!(summary.top.is_empty() && summary.categories.is_empty());
+}
+
+#[test]
+fn perfs_padding_and_ipc_columns_are_not_part_of_the_function() {
+    let summary = summarise(TAXI_VM);
+    assert_eq!(summary.samples, 3000);
+    assert_eq!(summary.event, "cpu-clock:pppH");
+    assert_eq!(summary.top[0].symbol, "finish_task_switch.isra.0");
+    assert_eq!(summary.top[0].percent, 33.33);
+    let malloc = summary.top.iter().find(|f| f.dso == "libc.so.6").unwrap();
+    assert_eq!(
+        (malloc.symbol.as_str(), malloc.category),
+        ("malloc", Category::Allocator)
+    );
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    for (category, expected) in [
+        (Category::Kernel, 51.23),
+        (Category::Crypto, 18.44),
+        (Category::Allocator, 4.89),
+        (Category::Sqlite, 1.17),
+        (Category::Other, 1.10),
+        (Category::Json, 0.33),
+        (Category::Runtime, 0.20),
+        (Category::SqlxCore, 0.13),
+        (Category::Http, 0.10),
+    ] {
+        let got = share(&summary, category);
+        assert!(close(got, expected), "{category:?}: {got} ≠ {expected}");
+    }
+    assert_eq!(share(&summary, Category::PostgresClient), 0.0);
 }

@@ -80,14 +80,22 @@ fn write_summary(
     writeln!(md, "#### {label} ({verdict})\n")?;
     writeln!(
         md,
-        "{} samples of `{}` over {:.1} s{}.\n",
+        "{} samples of `{}` over {:.1} s{}.{}\n",
         summary.samples,
         summary.event,
         profile.seconds,
         profile
             .perf_cpu_secs
             .map(|s| format!("; perf itself used {s:.2} s of CPU"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        if summary.event.starts_with("cpu-clock") {
+            " `cpu-clock` is perf's timer event (the machine gives it no hardware counters): \
+             a sample due while the kernel has interrupts off lands where it turns them back \
+             on (`finish_task_switch`, `_raw_spin_unlock_irqrestore`), so the kernel's share \
+             stands for its context switches and wake-ups as a whole."
+        } else {
+            ""
+        }
     )?;
     writeln!(md, "| kind of work | share of kabao's samples % |")?;
     writeln!(md, "| --- | ---: |")?;
