@@ -16,6 +16,9 @@
 //! kabao's accepted applications/s ÷ Prism's answers/s. It draws the run's
 //! throughput and latency as SVG plots ([`plots`]) beside the report.
 //!
+//! With `perf` at hand it profiles kabao during each load judged against a
+//! bar and reports where the time went for those that missed it ([`profile`]).
+//!
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
 

@@ -269,8 +269,11 @@ pub struct CategoryShare {
 /// A profile summarised: by category and by function.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProfileSummary {
-    /// Samples in the profile (`# Samples:` of the report).
+    /// Samples in the profile (`# Samples:` of the report; perf rounds
+    /// from 1000 on, `2K`, so this is approximate there).
     pub samples: u64,
+    /// The same as perf printed it (`978`, `2K`).
+    pub samples_text: String,
     /// The event sampled (`cpu-clock`, `cycles`, …).
     pub event: String,
     /// Every category with samples, largest first.
@@ -310,13 +313,15 @@ pub fn parse_line(line: &str) -> Option<FunctionShare> {
 /// Summarises the whole text of one `perf report --stdio --no-children --sort dso,symbol`.
 pub fn summarise(report: &str) -> ProfileSummary {
     let mut samples = 0;
+    let mut samples_text = String::new();
     let mut event = String::new();
     let mut lines = Vec::new();
     for line in report.lines() {
         if let Some(rest) = line.strip_prefix("# Samples:") {
             // `# Samples: 12K of event 'cpu-clock:pppH'`
             let (count, tail) = rest.split_once("of event").unwrap_or((rest, ""));
-            samples = parse_count(count.trim());
+            samples_text = count.trim().to_owned();
+            samples = parse_count(&samples_text);
             event = tail.trim().trim_matches('\'').to_owned();
         } else if !line.starts_with('#') {
             lines.extend(parse_line(line));
@@ -339,6 +344,7 @@ pub fn summarise(report: &str) -> ProfileSummary {
     lines.truncate(TOP_FUNCTIONS);
     ProfileSummary {
         samples,
+        samples_text,
         event,
         categories,
         top: lines,

@@ -94,6 +94,7 @@ fn functions_go_to_the_crate_they_name_first_or_their_c_prefix() {
 fn a_report_sums_into_categories_and_its_busiest_functions() {
     let summary = summarise(TAXI);
     assert_eq!(summary.samples, 9000);
+    assert_eq!(summary.samples_text, "9K");
     assert_eq!(summary.event, "cpu-clock:ppp");
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
     for (category, expected) in [

@@ -80,8 +80,8 @@ fn write_summary(
     writeln!(md, "#### {label} ({verdict})\n")?;
     writeln!(
         md,
-        "{} samples of `{}` over {:.1} s{}.{}\n",
-        summary.samples,
+        "{} samples (as perf counts them) of `{}` over {:.1} s{}.{}\n",
+        summary.samples_text,
         summary.event,
         profile.seconds,
         profile

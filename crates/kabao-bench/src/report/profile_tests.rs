@@ -46,7 +46,7 @@ fn a_missed_bar_shows_where_its_time_went_and_how_to_record_it() {
     );
     assert!(md.contains(REPORT_COMMAND), "{md}");
     assert!(
-        md.contains("9000 samples of `cpu-clock:ppp` over 10.3 s; perf itself used 0.12 s of CPU. `cpu-clock` is perf's timer event"),
+        md.contains("9K samples (as perf counts them) of `cpu-clock:ppp` over 10.3 s; perf itself used 0.12 s of CPU. `cpu-clock` is perf's timer event"),
         "{md}"
     );
     assert!(md.contains("| RSA/crypto (aws-lc) | 41.6 |"), "{md}");
