@@ -9,6 +9,17 @@ const TAXI: &str = include_str!("testdata/perf_report_taxi.txt");
 /// functions and a few of the crates further down, as perf printed them.
 const TAXI_VM: &str = include_str!("testdata/perf_report_taxi_vm.txt");
 
+/// Asserts each category's share of `summary`, to the hundredth of a percent.
+fn assert_shares(summary: &crate::profile_summary::ProfileSummary, expected: &[(Category, f64)]) {
+    for &(category, expected) in expected {
+        let got = share(summary, category);
+        assert!(
+            (got - expected).abs() < 1e-9,
+            "{category:?}: {got} ≠ {expected}"
+        );
+    }
+}
+
 fn share(summary: &crate::profile_summary::ProfileSummary, category: Category) -> f64 {
     summary
         .categories
@@ -97,21 +108,21 @@ fn a_report_sums_into_categories_and_its_busiest_functions() {
     assert_eq!(summary.samples_text, "9K");
     assert_eq!(summary.event, "cpu-clock:ppp");
     let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-    for (category, expected) in [
-        (Category::Crypto, 41.6),
-        (Category::Kernel, 11.2),
-        (Category::Sqlite, 8.7),
-        (Category::Other, 6.7),
-        (Category::Allocator, 5.9),
-        (Category::Http, 4.3),
-        (Category::Json, 3.7),
-        (Category::Runtime, 2.7),
-        (Category::SqlxCore, 1.4),
-        (Category::PostgresClient, 0.4),
-    ] {
-        let got = share(&summary, category);
-        assert!(close(got, expected), "{category:?}: {got} ≠ {expected}");
-    }
+    assert_shares(
+        &summary,
+        &[
+            (Category::Crypto, 41.6),
+            (Category::Kernel, 11.2),
+            (Category::Sqlite, 8.7),
+            (Category::Other, 6.7),
+            (Category::Allocator, 5.9),
+            (Category::Http, 4.3),
+            (Category::Json, 3.7),
+            (Category::Runtime, 2.7),
+            (Category::SqlxCore, 1.4),
+            (Category::PostgresClient, 0.4),
+        ],
+    );
     // Largest first; every line counted once.
     assert_eq!(summary.categories[0].category, Category::Crypto);
     let total: f64 = summary.categories.iter().map(|c| c.percent).sum();
@@ -145,20 +156,19 @@ fn perfs_padding_and_ipc_columns_are_not_part_of_the_function() {
         (malloc.symbol.as_str(), malloc.category),
         ("malloc", Category::Allocator)
     );
-    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
-    for (category, expected) in [
-        (Category::Kernel, 51.23),
-        (Category::Crypto, 18.44),
-        (Category::Allocator, 4.89),
-        (Category::Sqlite, 1.17),
-        (Category::Other, 1.10),
-        (Category::Json, 0.33),
-        (Category::Runtime, 0.20),
-        (Category::SqlxCore, 0.13),
-        (Category::Http, 0.10),
-    ] {
-        let got = share(&summary, category);
-        assert!(close(got, expected), "{category:?}: {got} ≠ {expected}");
-    }
+    assert_shares(
+        &summary,
+        &[
+            (Category::Kernel, 51.23),
+            (Category::Crypto, 18.44),
+            (Category::Allocator, 4.89),
+            (Category::Sqlite, 1.17),
+            (Category::Other, 1.10),
+            (Category::Json, 0.33),
+            (Category::Runtime, 0.20),
+            (Category::SqlxCore, 0.13),
+            (Category::Http, 0.10),
+        ],
+    );
     assert_eq!(share(&summary, Category::PostgresClient), 0.0);
 }
