@@ -1,6 +1,7 @@
 //! The command line: which scenarios run, for how long, at which connection
 //! counts, and how much each scenario prepares before its load.
 
+use crate::profile::ProfileMode;
 use crate::scenario::Endpoint;
 use clap::Parser;
 use std::path::PathBuf;
@@ -277,6 +278,17 @@ pub struct Args {
     /// Where the SVG plots go; `bench-plots` beside --out when not given.
     #[arg(long)]
     pub plots_dir: Option<PathBuf>,
+    /// Profile kabao with `perf record` during the measured period of each
+    /// load judged against a bar (certificates, inserts, held fapiao
+    /// applications, taxi cards, on SQLite) and show where the time went
+    /// for the loads that miss their bar (`missed`), for all of them
+    /// (`all`), or profile nothing (`off`). Without a working `perf` the
+    /// report says the profile is unavailable and why.
+    #[arg(long, value_enum, default_value = "missed")]
+    pub profile: ProfileMode,
+    /// Samples per second per CPU of those profiles (`perf record -F`).
+    #[arg(long, default_value_t = 499)]
+    pub profile_frequency: u32,
 }
 
 impl Args {
@@ -301,6 +313,8 @@ impl Args {
         args.fapiao_applications = self
             .postgres_fapiao_applications
             .unwrap_or(self.fapiao_applications.min(POSTGRES_FAPIAO_APPLICATIONS));
+        // The bars judge SQLite; the PostgreSQL runs are not profiled.
+        args.profile = ProfileMode::Off;
         args
     }
 
@@ -354,6 +368,8 @@ mod tests {
             (vec![4, 16], 500, 700)
         );
         let a = parse("kabao-bench");
+        assert_eq!(a.profile, ProfileMode::Missed);
+        assert_eq!(a.for_postgres().profile, ProfileMode::Off);
         assert_eq!(a.stores, vec![Store::Sqlite, Store::Postgres]);
         assert_eq!(a.processes, vec![1, 2]);
         assert_eq!(a.postgres_url, "postgres://postgres@127.0.0.1:5432/test");

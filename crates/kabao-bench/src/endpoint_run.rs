@@ -4,6 +4,7 @@
 //! compared with crypto floors measured right before and after it.
 
 use crate::procstat::TicksPerSecond;
+use crate::profile::Profiler;
 use crate::report::{FloorRun, ScenarioResult};
 use crate::scenario::{self, Endpoint, Workload};
 use crate::server::{Kabao, Tenants};
@@ -20,8 +21,6 @@ pub async fn run(
     args: &Args,
     floors: &mut Vec<FloorRun>,
 ) -> anyhow::Result<Vec<ScenarioResult>> {
-    let duration = Duration::from_secs(args.duration_secs);
-    let warmup = Duration::from_secs(args.warmup_secs);
     let iterations = args.floor_iterations;
     let mut scenarios = Vec::new();
     let endpoints = Endpoint::ALL
@@ -39,16 +38,7 @@ pub async fn run(
                 previous_floor = Some(run.floor.pair_us);
                 floors.push(run);
             }
-            let mut result = scenario(
-                kabao,
-                tenants,
-                ticks,
-                endpoint,
-                connections,
-                warmup,
-                duration,
-            )
-            .await?;
+            let mut result = scenario(kabao, tenants, ticks, endpoint, connections, args).await?;
             if let Some(before) = previous_floor {
                 let run = floor(kabao, ticks, &format!("after {name}"), 1, iterations)?;
                 result.set_floor((before + run.floor.pair_us) / 2.0);
@@ -85,9 +75,10 @@ async fn scenario(
     ticks: TicksPerSecond,
     endpoint: Endpoint,
     connections: usize,
-    warmup: Duration,
-    duration: Duration,
+    args: &Args,
 ) -> anyhow::Result<ScenarioResult> {
+    let warmup = Duration::from_secs(args.warmup_secs);
+    let duration = Duration::from_secs(args.duration_secs);
     // Each phase gets its own signed requests: kabao refuses a nonce twice.
     let workload = |pool| {
         Arc::new(Workload::new(
@@ -109,6 +100,12 @@ async fn scenario(
         .await;
     }
     let workload = workload(scenario::SIGNED_POOL);
+    // Only the signed endpoint has a bar.
+    let recording = if endpoint.signed() {
+        Profiler::from_args(args).start(&kabao.pids()).await
+    } else {
+        None
+    };
     let before = kabao.reading(ticks)?;
     let outcome = load::run(&kabao.addrs, workload, connections, duration).await;
     let used = kabao.reading(ticks)?.since(&before, ticks);
@@ -121,5 +118,6 @@ async fn scenario(
         used.steal_percent,
     );
     result.set_machine(&used);
+    result.profile = recording.map(|r| r.finish(ticks));
     Ok(result)
 }

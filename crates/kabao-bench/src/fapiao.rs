@@ -11,6 +11,7 @@ use crate::fapiao_load::{self, ApplicationPool, FapiaoOutcome, Pace};
 use crate::fapiao_world::{unix_now, FapiaoWorld, Outcome, PreparedApplication};
 use crate::oa_setup::wait_until_idle;
 use crate::procstat::TicksPerSecond;
+use crate::profile::Profiler;
 use crate::receiver::{Arrival, Receiver};
 use crate::report::{FapiaoCallbackResult, FapiaoHeldResult, FapiaoResults, FapiaoSetup, FloorRun};
 use crate::server::{CpuUsed, Kabao, Tenants};
@@ -181,10 +182,12 @@ async fn held(
         fapiao_load::run(&kabao.addrs, warm_pool.clone(), connections, warmup, pace).await
     };
     let pool = Arc::new(ApplicationPool::after(&warm_pool, measured));
+    let recording = Profiler::from_args(args).start(&kabao.pids()).await;
     let before = kabao.reading(ticks)?;
     let duration = Duration::from_secs(args.duration_secs);
     let outcome = fapiao_load::run(&kabao.addrs, pool.clone(), connections, duration, pace).await;
     let used = kabao.reading(ticks)?.since(&before, ticks);
+    let profile = recording.map(|r| r.finish(ticks));
     let verified = read_back(kabao, world, pool.applications(), &outcome).await?;
     let mut result = FapiaoHeldResult::new(
         connections,
@@ -198,6 +201,7 @@ async fn held(
         verified,
     );
     result.set_machine(&used);
+    result.profile = profile;
     Ok(result)
 }
 

@@ -8,6 +8,7 @@ use crate::http::{self, Connection, Reply};
 use crate::load::{self, Source};
 use crate::oa_setup::{self, CardFlow, OaWorld, PreparedInsert};
 use crate::procstat::{self, TicksPerSecond};
+use crate::profile::Profiler;
 use crate::report::{InsertResult, InsertSetup};
 use crate::server::Kabao;
 use crate::Args;
@@ -321,12 +322,19 @@ pub async fn scenarios_of(
         };
 
         let pool = Arc::new(InsertLoad::new(&world, measured));
+        // Only `/card/invoice/insert` has a bar.
+        let recording = if flow == CardFlow::Invoice {
+            Profiler::from_args(args).start(&kabao.pids()).await
+        } else {
+            None
+        };
         let before = kabao.reading(ticks)?;
         let threads_before = kabao.threads(ticks)?;
         let outcome = load::run(&kabao.addrs, pool.clone(), connections, duration).await;
         let threads = procstat::threads_cpu_since(&threads_before, &kabao.threads(ticks)?);
         let used = kabao.reading(ticks)?.since(&before, ticks);
         let memory = kabao.memory()?;
+        let profile = recording.map(|r| r.finish(ticks));
 
         let mut codes = warm_load.take_codes();
         codes.extend(pool.take_codes());
@@ -346,6 +354,7 @@ pub async fn scenarios_of(
         result.set_threads(&threads);
         result.idle_percent = used.idle_percent;
         result.set_postgres(used.postgres);
+        result.profile = profile;
         eprintln!(
             "{:<26} {:>3} conn: {:>8.0} inserts/s over {:.1} s{}, p50 {:.2} ms, p99 {:.2} ms, kabao {:.1} µs CPU/insert, {} errors",
             label,

@@ -17,6 +17,9 @@
 //! kabao's accepted applications/s ÷ Prism's answers/s. It draws the run's
 //! throughput and latency as SVG plots ([`plots`]) beside the report.
 //!
+//! With `perf` at hand it profiles kabao during each load judged against a
+//! bar and reports where the time went for those that missed it ([`profile`]).
+//!
 //! Every figure in the report comes from the run that wrote it; the bars are
 //! reported as met or missed, never asserted.
 
@@ -42,6 +45,10 @@ pub mod postgres_run;
 pub mod prism;
 pub mod prism_server;
 pub mod procstat;
+pub mod profile;
+pub mod profile_summary;
+#[cfg(test)]
+mod profile_tests;
 pub mod receiver;
 pub mod report;
 pub mod scaling;
@@ -257,6 +264,8 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             taxi_cards: args.taxi_cards,
             taxi_warmup_cards: args.taxi_warmup_cards,
             bill_orders: args.bill_orders,
+            profile: args.profile,
+            profile_frequency: args.profile_frequency,
         },
         machine::Machine::detect(),
         machine::git_commit(),

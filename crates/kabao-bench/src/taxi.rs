@@ -9,6 +9,7 @@ use crate::http::{Connection, Reply};
 use crate::load::{self, Source};
 use crate::oa_setup::wait_until_idle;
 use crate::procstat::TicksPerSecond;
+use crate::profile::Profiler;
 use crate::report::{FloorRun, TaxiResult};
 use crate::server::{Kabao, Tenants};
 use crate::taxi_prepare::{openid, PreparedCard};
@@ -173,10 +174,12 @@ async fn one_load(
     };
 
     let pool = Arc::new(CardPool::new(world.clone(), measured));
+    let recording = Profiler::from_args(args).start(&kabao.pids()).await;
     let before = kabao.reading(ticks)?;
     let duration = Duration::from_secs(args.duration_secs);
     let outcome = load::run(&kabao.addrs, pool.clone(), connections, duration).await;
     let used = kabao.reading(ticks)?.since(&before, ticks);
+    let profile = recording.map(|r| r.finish(ticks));
 
     let complete = outcome.errors + warm_outcome.errors == 0;
     let sent: Vec<&PreparedCard> = std::iter::once(&probe)
@@ -196,6 +199,7 @@ async fn one_load(
         verified,
     );
     result.set_machine(&used);
+    result.profile = profile;
     Ok(result)
 }
 

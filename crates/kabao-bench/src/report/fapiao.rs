@@ -94,6 +94,8 @@ pub struct FapiaoHeldResult {
     pub floor_pair_us: Option<f64>,
     /// `kabao_cpu_per_application_us / floor_pair_us`.
     pub floor_ratio: Option<f64>,
+    /// kabao's profile during the measured period (`--profile`), if recorded.
+    pub profile: Option<crate::profile::Profile>,
 }
 
 /// The immediate-outcome load and its callbacks.
@@ -162,6 +164,7 @@ impl FapiaoHeldResult {
         let applications = outcome.latencies_ns.len() as u64;
         let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
         Self {
+            profile: None,
             connections,
             pool,
             applications,

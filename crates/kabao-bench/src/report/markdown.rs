@@ -97,18 +97,22 @@ impl Report {
 
         if !self.scenarios.is_empty() {
             self.write_throughput(md)?;
+            self.write_signed_profiles(md)?;
         }
         if !self.inserts.is_empty() {
             self.write_inserts(md)?;
+            self.write_insert_profiles(md)?;
         }
         if let Some(fapiao) = &self.fapiao {
             fapiao.write_section(md, &self.settings)?;
+            self.write_fapiao_profiles(md, fapiao)?;
         }
         if !self.bills.is_empty() {
             self.write_bills(md)?;
         }
         if !self.taxi.is_empty() {
             self.write_taxi(md)?;
+            self.write_taxi_profiles(md)?;
         }
         if let Some(postgres) = &self.postgres {
             self.write_postgres(md, postgres)?;
@@ -267,9 +271,10 @@ impl Report {
         writeln!(
             md,
             "- CPU time: `utime + stime` of `/proc/PID/stat` (all threads) before and after \
-             each measured period, at {} ticks per second.\n",
+             each measured period, at {} ticks per second.",
             self.settings.clock_ticks_per_sec
         )?;
+        self.write_profiling_note(md)?;
 
         writeln!(md, "## What the numbers mean\n")?;
         for line in [
@@ -340,9 +345,11 @@ impl Report {
         )?;
         writeln!(
             md,
-            "{}{}",
+            "{}{} --profile {} --profile-frequency {}",
             self.bill_and_scaling_flags(),
-            self.store_flags()
+            self.store_flags(),
+            self.settings.profile.name(),
+            self.settings.profile_frequency
         )?;
         writeln!(md, "```\n")?;
         writeln!(
@@ -360,7 +367,11 @@ impl Report {
             md,
             "\n`--scenarios prism` needs Node.js with `npm` on `PATH` (it installs \
              `@stoplight/prism-cli` into a temporary folder; `--prism-version`, `--prism-spec`). \
-             The plots go to `bench-plots/` beside `--out` (`--plots-dir`)."
+             The plots go to `bench-plots/` beside `--out` (`--plots-dir`). `--profile \
+             off|missed|all` (default `missed`) profiles kabao with `perf` (Debian package \
+             `linux-perf`) during each load judged against a bar and shows where the time went \
+             for the loads that missed it, or for all of them; `--profile-frequency` sets \
+             `perf record -F`."
         )?;
         Ok(())
     }

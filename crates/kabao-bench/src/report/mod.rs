@@ -25,6 +25,9 @@ mod prism;
 mod prism_md;
 #[cfg(test)]
 mod prism_tests;
+mod profile_md;
+#[cfg(test)]
+mod profile_tests;
 mod results;
 mod scaling;
 mod scaling_md;
@@ -113,6 +116,10 @@ pub struct Settings {
     pub taxi_warmup_cards: usize,
     /// Fiscal bills prepared per measured `/nontax/insertbill` scenario.
     pub bill_orders: usize,
+    /// Which loads' perf profiles the report shows (`--profile`).
+    pub profile: crate::profile::ProfileMode,
+    /// Samples per second per CPU of those profiles.
+    pub profile_frequency: u32,
 }
 
 /// Everything one run measured.

@@ -88,6 +88,8 @@ pub struct ScenarioResult {
     pub floor_pair_us: Option<f64>,
     /// Signed scenarios: kabao's CPU per request ÷ `floor_pair_us`.
     pub floor_ratio: Option<f64>,
+    /// kabao's profile during the measured period (`--profile`), if recorded.
+    pub profile: Option<crate::profile::Profile>,
 }
 
 /// One measurement of the crypto floor and what else happened meanwhile.
@@ -175,6 +177,8 @@ pub struct InsertResult {
     /// kabao's CPU seconds in the measured period by thread name (threads
     /// that ended during it are missing), busiest first.
     pub kabao_threads: Vec<ThreadCpu>,
+    /// kabao's profile during the measured period (`--profile`), if recorded.
+    pub profile: Option<crate::profile::Profile>,
 }
 
 /// What kabao's threads of one name did in a measured period.
@@ -209,6 +213,7 @@ impl InsertResult {
         let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
         let per_insert = |cpu: Duration| cpu.as_secs_f64() * 1e6 / inserts.max(1) as f64;
         Self {
+            profile: None,
             connections,
             pool,
             inserts,
@@ -276,6 +281,7 @@ impl ScenarioResult {
         steal_percent: f64,
     ) -> Self {
         Self {
+            profile: None,
             endpoint,
             connections,
             load: LoadRun::new(outcome, cpu, steal_percent),

@@ -79,6 +79,8 @@ pub struct TaxiResult {
     pub floor_pair_us: Option<f64>,
     /// `kabao_cpu_per_card_us / floor_pair_us`.
     pub floor_ratio: Option<f64>,
+    /// kabao's profile during the measured period (`--profile`), if recorded.
+    pub profile: Option<crate::profile::Profile>,
 }
 
 impl TaxiResult {
@@ -99,6 +101,7 @@ impl TaxiResult {
         let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
         let per_card = |cpu: Duration| cpu.as_secs_f64() * 1e6 / cards.max(1) as f64;
         Self {
+            profile: None,
             connections,
             pool,
             cards,

@@ -133,6 +133,8 @@ fn report_with(kabao_cpu_ms: u64, idle_rss_kb: u64, inserts: Vec<InsertResult>) 
             taxi_cards: 1000,
             taxi_warmup_cards: 10,
             bill_orders: 100,
+            profile: crate::profile::ProfileMode::Missed,
+            profile_frequency: 499,
         },
         Machine {
             cpu: "test".into(),
