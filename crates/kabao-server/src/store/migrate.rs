@@ -49,6 +49,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0007_callback_outbox_bound.sql",
         sql: include_str!("../../migrations/sqlite/0007_callback_outbox_bound.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_fapiao_lean.sql",
+        sql: include_str!("../../migrations/sqlite/0008_fapiao_lean.sql"),
+    },
 ];
 
 /// PostgreSQL migrations: the SQLite schema translated (BIGINT, BYTEA,
@@ -88,5 +93,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 7,
         name: "0007_callback_outbox_bound.sql",
         sql: include_str!("../../migrations/postgres/0007_callback_outbox_bound.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "0008_fapiao_lean.sql",
+        sql: include_str!("../../migrations/postgres/0008_fapiao_lean.sql"),
     },
 ];

@@ -6,8 +6,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::ConnectOptions;
 use std::str::FromStr;
 
-/// The schema as kabao shipped it before uploaded PDFs left `pdf_media`.
-const BEFORE_PDF_CONTENT: [(i64, &str, &str); 5] = [
+/// kabao's SQLite migrations in order, as files: (version, name, SQL).
+const SHIPPED: [(i64, &str, &str); 7] = [
     (
         1,
         "0001_tenants.sql",
@@ -33,7 +33,44 @@ const BEFORE_PDF_CONTENT: [(i64, &str, &str); 5] = [
         "0005_taxi.sql",
         include_str!("../../migrations/sqlite/0005_taxi.sql"),
     ),
+    (
+        6,
+        "0006_pdf_content.sql",
+        include_str!("../../migrations/sqlite/0006_pdf_content.sql"),
+    ),
+    (
+        7,
+        "0007_callback_outbox_bound.sql",
+        include_str!("../../migrations/sqlite/0007_callback_outbox_bound.sql"),
+    ),
 ];
+
+/// An SQLite file at `url` as a kabao whose last migration was `last` left
+/// it; the connection is for writing the old rows.
+async fn older_store(url: &str, last: i64) -> sqlx::SqliteConnection {
+    let mut conn = SqliteConnectOptions::from_str(url)
+        .unwrap()
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE kabao_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for (version, name, sql) in SHIPPED.into_iter().filter(|m| m.0 <= last) {
+        sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        sqlx::query("INSERT INTO kabao_migrations (version, name) VALUES (?, ?)")
+            .bind(version)
+            .bind(name)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    conn
+}
 
 #[tokio::test]
 async fn uploaded_pdfs_survive_the_move_to_their_own_table() {
@@ -43,27 +80,8 @@ async fn uploaded_pdfs_survive_the_move_to_their_own_table() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("kabao.db").display());
     {
-        let mut conn = SqliteConnectOptions::from_str(&url)
-            .unwrap()
-            .create_if_missing(true)
-            .connect()
-            .await
-            .unwrap();
-        sqlx::raw_sql(
-            "CREATE TABLE kabao_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)",
-        )
-        .execute(&mut conn)
-        .await
-        .unwrap();
-        for (version, name, sql) in BEFORE_PDF_CONTENT {
-            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
-            sqlx::query("INSERT INTO kabao_migrations (version, name) VALUES (?, ?)")
-                .bind(version)
-                .bind(name)
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        }
+        // The schema before uploaded PDFs left `pdf_media`.
+        let mut conn = older_store(&url, 5).await;
         sqlx::query(
             "INSERT INTO pdf_media (s_media_id, appid, filename, content, uploaded_at, expires_at, bound_code)
              VALUES ('3125', 'wx_platform', 'invoice.pdf', X'255044462D312E340A', 1700000000, 1700259200, 'code-1')",
@@ -82,4 +100,111 @@ async fn uploaded_pdfs_survive_the_move_to_their_own_table() {
     assert_eq!(pdf.filename, "invoice.pdf");
     assert_eq!(pdf.bound_code.as_deref(), Some("code-1"));
     assert_eq!(pdf.expires_at, 1700259200);
+}
+
+#[tokio::test]
+async fn fapiao_applications_and_their_steps_survive_the_leaner_tables() {
+    if crate::helpers::postgres() {
+        return; // upgrades an SQLite file made with the old schema
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kabao.db").display());
+    {
+        // The schema before applications lost their rowid and steps their
+        // AUTOINCREMENT: one application, its fapiao, a held and a due step.
+        let mut conn = older_store(&url, 7).await;
+        sqlx::raw_sql(
+            "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
+               buyer_json, request_hash, created_at)
+             VALUES ('1900000109', '4200000444202301010000000001', '1900000109', 'CLASSIC',
+               'WITH_WECHATPAY', '{\"type\":\"INDIVIDUAL\",\"name\":\"张三\"}', 'ab12', 1700000000);
+             INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, total_amount,
+               tax_amount, amount, fapiao_json, created_at, updated_at)
+             VALUES ('1900000109', '4200000444202301010000000001', 'fapiao-1', 0, 'ISSUE_ACCEPTED',
+               429900, 49457, 380443, '{}', 1700000000, 1700000000);
+             INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
+             VALUES ('1900000109', '4200000444202301010000000001', 'fapiao-1', 'ISSUE', NULL, 1700000000);
+             INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at,
+               fail_code, created_at)
+             VALUES ('1900000109', '4200000444202301010000000001', 'fapiao-1', 'INSERT_CARD', 1700000005,
+               'CARD_FAILED', 1700000000);",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let store = store::open(&url).await.unwrap();
+    let mut jobs = store
+        .pending_fapiao_jobs("1900000109", "4200000444202301010000000001")
+        .await
+        .unwrap();
+    jobs.sort_by_key(|j| j.due_at);
+    let seen: Vec<_> = jobs
+        .iter()
+        .map(|j| {
+            (
+                j.fapiao_id.as_str(),
+                j.action.as_str(),
+                j.due_at,
+                j.fail_code.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("fapiao-1", "ISSUE", None, None),
+            (
+                "fapiao-1",
+                "INSERT_CARD",
+                Some(1700000005),
+                Some("CARD_FAILED")
+            ),
+        ]
+    );
+    drop(store);
+
+    let mut conn = SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .foreign_keys(true)
+        .connect()
+        .await
+        .unwrap();
+    let application: (String, String, String, i64) = sqlx::query_as(
+        "SELECT caller_mchid, scene, buyer_json, created_at FROM fapiao_applications
+         WHERE owner_mchid = '1900000109' AND fapiao_apply_id = '4200000444202301010000000001'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        application,
+        (
+            "1900000109".into(),
+            "WITH_WECHATPAY".into(),
+            r#"{"type":"INDIVIDUAL","name":"张三"}"#.into(),
+            1700000000
+        )
+    );
+    let fapiaos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fapiaos")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(fapiaos, 1, "the fapiao is still there");
+    let orphan = sqlx::query(
+        "INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, total_amount,
+           tax_amount, amount, fapiao_json, created_at, updated_at)
+         VALUES ('1900000109', 'no-such-application', 'fapiao-9', 0, 'ISSUE_ACCEPTED', 1, 0, 1, '{}', 0, 0)",
+    )
+    .execute(&mut conn)
+    .await;
+    assert!(
+        orphan.is_err(),
+        "a fapiao still needs its application after the rebuild"
+    );
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM fapiao_jobs ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(ids, [1, 2], "step ids are kept");
 }
