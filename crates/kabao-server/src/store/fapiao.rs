@@ -45,6 +45,14 @@ pub struct NewApplication {
     pub now: i64,
 }
 
+/// What storing an application scheduled, for the caller to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreatedApplication {
+    /// Whether one of its steps is due already, so the fapiao worker should
+    /// look now; a held or delayed application wakes nobody.
+    pub step_due_now: bool,
+}
+
 /// Why an application was not stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplicationRefusal {
@@ -225,7 +233,7 @@ pub trait FapiaoStore: Send + Sync {
     async fn create_application(
         &self,
         application: &NewApplication,
-    ) -> StoreResult<Result<(), ApplicationRefusal>>;
+    ) -> StoreResult<Result<CreatedApplication, ApplicationRefusal>>;
 
     /// One application of an owner with every fapiao.
     async fn application(

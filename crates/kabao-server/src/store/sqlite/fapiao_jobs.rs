@@ -68,12 +68,12 @@ pub(super) async fn schedule_job(
 }
 
 /// [`schedule_job`] on the writer's connection, for an application of
-/// `kind` written in the same transaction.
+/// `kind` written in the same transaction; true when the step is due already.
 pub(super) fn schedule_job_now(
     conn: &rusqlite::Connection,
     kind: ApplicationKind,
     job: &NewJob<'_>,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<bool> {
     use rusqlite::OptionalExtension;
     let outcome = if outcome_applies(Some(kind), job.action) {
         let stored: Option<String> = conn
@@ -100,7 +100,7 @@ pub(super) fn schedule_job_now(
         fail.as_ref().map(|f| f.1.as_str()),
         job.now,
     ])?;
-    Ok(())
+    Ok(due_at.is_some_and(|due| due <= job.now))
 }
 
 /// Plans again, under the outcome now in force, the steps of one

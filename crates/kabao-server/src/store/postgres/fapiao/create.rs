@@ -2,7 +2,7 @@
 
 use super::jobs::{schedule_job, NewJob};
 use crate::domain::fapiao::{FapiaoStatus, JobAction};
-use crate::store::fapiao::{ApplicationRefusal, NewApplication, NewFapiao};
+use crate::store::fapiao::{ApplicationRefusal, CreatedApplication, NewApplication, NewFapiao};
 use sqlx::PgConnection;
 
 /// How many fapiao a 数电 application may hold: the first and 4 retries.
@@ -12,7 +12,7 @@ const MAX_DIGITAL_ATTEMPTS: i64 = 5;
 pub(super) async fn create(
     conn: &mut PgConnection,
     app: &NewApplication,
-) -> sqlx::Result<Result<(), ApplicationRefusal>> {
+) -> sqlx::Result<Result<CreatedApplication, ApplicationRefusal>> {
     let existing: Option<(String, String)> = sqlx::query_as(
         "SELECT kind, request_hash FROM fapiao_applications WHERE owner_mchid = $1 AND fapiao_apply_id = $2",
     )
@@ -38,10 +38,11 @@ pub(super) async fn create(
     .bind(app.now)
     .execute(&mut *conn)
     .await?;
+    let mut step_due_now = false;
     for (seq, fapiao) in app.fapiaos.iter().enumerate() {
-        insert_fapiao(conn, app, fapiao, seq as i64).await?;
+        step_due_now |= insert_fapiao(conn, app, fapiao, seq as i64).await?;
     }
-    Ok(Ok(()))
+    Ok(Ok(CreatedApplication { step_due_now }))
 }
 
 /// A second call with the same id: a 数电 application whose fapiao all
@@ -51,7 +52,7 @@ async fn retry(
     app: &NewApplication,
     stored_kind: &str,
     stored_hash: &str,
-) -> sqlx::Result<Result<(), ApplicationRefusal>> {
+) -> sqlx::Result<Result<CreatedApplication, ApplicationRefusal>> {
     let already = ApplicationRefusal::AlreadyExists {
         identical: stored_hash == app.request_hash,
     };
@@ -100,16 +101,18 @@ async fn retry(
     .bind(&app.fapiao_apply_id)
     .execute(&mut *conn)
     .await?;
-    insert_fapiao(conn, app, fapiao, next_seq).await?;
-    Ok(Ok(()))
+    let step_due_now = insert_fapiao(conn, app, fapiao, next_seq).await?;
+    Ok(Ok(CreatedApplication { step_due_now }))
 }
 
+/// Stores one fapiao and schedules its ISSUE step; true when that step is
+/// due already.
 async fn insert_fapiao(
     conn: &mut PgConnection,
     app: &NewApplication,
     fapiao: &NewFapiao,
     seq: i64,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<bool> {
     let (amount, tax_amount, total_amount) = fapiao.face.totals();
     sqlx::query(
         "INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, card_status,

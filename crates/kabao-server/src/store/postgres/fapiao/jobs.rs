@@ -29,11 +29,12 @@ pub(in crate::store::postgres) struct NewJob<'a> {
 }
 
 /// Schedules `job` inside the caller's transaction (after its application
-/// row is written), due and failing as the outcome in force says.
+/// row is written), due and failing as the outcome in force says; true when
+/// it is due already.
 pub(in crate::store::postgres) async fn schedule_job(
     conn: &mut PgConnection,
     job: &NewJob<'_>,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<bool> {
     let kind = application_kind(conn, job.owner_mchid, job.fapiao_apply_id).await?;
     let outcome = if outcome_applies(kind, job.action) {
         outcome_in_force(conn, job.owner_mchid, job.fapiao_apply_id).await?
@@ -56,7 +57,7 @@ pub(in crate::store::postgres) async fn schedule_job(
     .bind(job.now)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(due_at.is_some_and(|due| due <= job.now))
 }
 
 /// Plans again, under the outcome now in force, the steps of one

@@ -17,8 +17,8 @@ use super::lock_name;
 use super::PostgresStore;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::store::fapiao::{
-    ApplicationHead, ApplicationRefusal, FapiaoCard, FapiaoStore, JobRun, NewApplication,
-    PendingJob, ReverseRefusal, ReverseTarget, StoredApplication,
+    ApplicationHead, ApplicationRefusal, CreatedApplication, FapiaoCard, FapiaoStore, JobRun,
+    NewApplication, PendingJob, ReverseRefusal, ReverseTarget, StoredApplication,
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
@@ -72,7 +72,7 @@ impl FapiaoStore for PostgresStore {
     async fn create_application(
         &self,
         application: &NewApplication,
-    ) -> StoreResult<Result<(), ApplicationRefusal>> {
+    ) -> StoreResult<Result<CreatedApplication, ApplicationRefusal>> {
         let mut tx = self.pool.begin().await?;
         lock_application(
             &mut tx,

@@ -301,7 +301,8 @@ impl Step<'_> {
                 now: self.now,
             },
         )
-        .await
+        .await?;
+        Ok(())
     }
 
     async fn event(

@@ -2,7 +2,7 @@
 //! steps, on the writer's connection inside its batch transaction.
 
 use crate::domain::fapiao::{FapiaoStatus, JobAction};
-use crate::store::fapiao::{ApplicationRefusal, NewApplication, NewFapiao};
+use crate::store::fapiao::{ApplicationRefusal, CreatedApplication, NewApplication, NewFapiao};
 use crate::store::sqlite::fapiao_jobs::{schedule_job_now, NewJob};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -13,7 +13,7 @@ pub const MAX_DIGITAL_ATTEMPTS: i64 = 5;
 pub(super) fn create(
     conn: &Connection,
     app: &NewApplication,
-) -> rusqlite::Result<Result<(), ApplicationRefusal>> {
+) -> rusqlite::Result<Result<CreatedApplication, ApplicationRefusal>> {
     let existing: Option<(String, String)> = conn
         .prepare_cached(
             "SELECT kind, request_hash FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?",
@@ -40,10 +40,11 @@ pub(super) fn create(
         app.request_hash,
         app.now,
     ])?;
+    let mut step_due_now = false;
     for (seq, fapiao) in app.fapiaos.iter().enumerate() {
-        insert_fapiao(conn, app, fapiao, seq as i64)?;
+        step_due_now |= insert_fapiao(conn, app, fapiao, seq as i64)?;
     }
-    Ok(Ok(()))
+    Ok(Ok(CreatedApplication { step_due_now }))
 }
 
 /// A second call with the same id: a 数电 application whose fapiao all
@@ -53,7 +54,7 @@ fn retry(
     app: &NewApplication,
     stored_kind: &str,
     stored_hash: &str,
-) -> rusqlite::Result<Result<(), ApplicationRefusal>> {
+) -> rusqlite::Result<Result<CreatedApplication, ApplicationRefusal>> {
     let already = ApplicationRefusal::AlreadyExists {
         identical: stored_hash == app.request_hash,
     };
@@ -107,16 +108,18 @@ fn retry(
         app.owner_mchid,
         app.fapiao_apply_id,
     ])?;
-    insert_fapiao(conn, app, fapiao, next_seq)?;
-    Ok(Ok(()))
+    let step_due_now = insert_fapiao(conn, app, fapiao, next_seq)?;
+    Ok(Ok(CreatedApplication { step_due_now }))
 }
 
+/// Stores one fapiao and schedules its ISSUE step; true when that step is
+/// due already.
 fn insert_fapiao(
     conn: &Connection,
     app: &NewApplication,
     fapiao: &NewFapiao,
     seq: i64,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<bool> {
     let (amount, tax_amount, total_amount) = fapiao.face.totals();
     conn.prepare_cached(
         "INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, card_status,

@@ -12,8 +12,8 @@ mod steps;
 use super::SqliteStore;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::store::fapiao::{
-    ApplicationHead, ApplicationRefusal, FapiaoCard, FapiaoStore, JobRun, NewApplication,
-    PendingJob, ReverseRefusal, ReverseTarget, StoredApplication,
+    ApplicationHead, ApplicationRefusal, CreatedApplication, FapiaoCard, FapiaoStore, JobRun,
+    NewApplication, PendingJob, ReverseRefusal, ReverseTarget, StoredApplication,
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
@@ -53,7 +53,7 @@ impl FapiaoStore for SqliteStore {
     async fn create_application(
         &self,
         application: &NewApplication,
-    ) -> StoreResult<Result<(), ApplicationRefusal>> {
+    ) -> StoreResult<Result<CreatedApplication, ApplicationRefusal>> {
         let application = application.clone();
         self.writer
             .write(move |conn| create::create(conn, &application))

@@ -94,12 +94,16 @@ pub(super) async fn issue(
         fapiaos,
         now,
     };
-    state
+    let created = state
         .store
         .create_application(&application)
         .await?
         .map_err(|r| refused(r, &application.fapiao_apply_id, "fapiao_information"))?;
-    state.fapiao_wakeup.notify_one();
+    // A held or delayed application has nothing for the worker yet: the
+    // control API's release, or its poll, finds it when it is due.
+    if created.step_due_now {
+        state.fapiao_wakeup.notify_one();
+    }
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

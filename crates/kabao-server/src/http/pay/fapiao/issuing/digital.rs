@@ -169,7 +169,7 @@ async fn issue(
         }],
         now,
     };
-    state
+    let created = state
         .store
         .create_application(&application)
         .await?
@@ -180,7 +180,9 @@ async fn issue(
                 "fapiao_information.fapiao_id",
             )
         })?;
-    state.fapiao_wakeup.notify_one();
+    if created.step_due_now {
+        state.fapiao_wakeup.notify_one();
+    }
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
