@@ -50,20 +50,55 @@ pub fn check(bytes: &[u8]) -> Result<(), ShapeProblem> {
     }
     let found = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let _ = Walk {
-        path: String::new(),
-        found: &found,
-    }
-    .deserialize(&mut de);
+    let _ = Walk { found: &found }.deserialize(&mut de);
     match found.into_inner() {
-        Some(path) => Err(ShapeProblem::DuplicateKey(path)),
+        Some(path) => Err(ShapeProblem::DuplicateKey(render(&path))),
         None => Ok(()),
     }
 }
 
+/// One step of the path to a duplicated key, outermost first.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// `a.b[1].c` from its steps.
+fn render(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) if out.is_empty() => out.push_str(key),
+            Step::Key(key) => {
+                out.push('.');
+                out.push_str(key);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// Walks one value. Nothing is allocated for a body without a duplicate
+/// (keys are borrowed from the body where they have no escapes); the path
+/// to the first duplicate is put together as the walk climbs back out of it.
 struct Walk<'a> {
-    path: String,
-    found: &'a RefCell<Option<String>>,
+    found: &'a RefCell<Option<Vec<Step>>>,
+}
+
+impl Walk<'_> {
+    /// Walks the value `descend` reads; when the first duplicate was found
+    /// inside it, puts `step` in front of its path.
+    fn within<T>(&self, step: impl FnOnce() -> Step, descend: impl FnOnce() -> T) -> T {
+        let before = self.found.borrow().is_some();
+        let walked = descend();
+        if !before {
+            if let Some(path) = self.found.borrow_mut().as_mut() {
+                path.insert(0, step());
+            }
+        }
+        walked
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Walk<'_> {
@@ -107,35 +142,102 @@ impl<'de> Visitor<'de> for Walk<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
-        while seq
-            .next_element_seed(Walk {
-                path: format!("{}[{i}]", self.path),
-                found: self.found,
-            })?
-            .is_some()
-        {
+        loop {
+            let found = self.found;
+            let next = self.within(|| Step::Index(i), || seq.next_element_seed(Walk { found }))?;
+            if next.is_none() {
+                return Ok(());
+            }
             i += 1;
         }
-        Ok(())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let at = if self.path.is_empty() {
-                key.clone()
-            } else {
-                format!("{}.{key}", self.path)
-            };
-            if !seen.insert(key) && self.found.borrow().is_none() {
-                *self.found.borrow_mut() = Some(at.clone());
+        let mut seen = Keys::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !seen.insert(&key) && self.found.borrow().is_none() {
+                *self.found.borrow_mut() = Some(vec![Step::Key(key.as_str().to_owned())]);
+                map.next_value::<serde::de::IgnoredAny>()?;
+                continue;
             }
-            map.next_value_seed(Walk {
-                path: at,
-                found: self.found,
-            })?;
+            let found = self.found;
+            self.within(
+                || Step::Key(key.as_str().to_owned()),
+                || map.next_value_seed(Walk { found }),
+            )?;
+            seen.keep(key);
         }
         Ok(())
+    }
+}
+
+/// An object key: borrowed from the body unless it had escapes.
+#[derive(PartialEq, Eq, Hash)]
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(s))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(s.to_owned()))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The keys of one object seen so far: a short list, a set once the
+/// object is large (a hostile body may hold thousands of keys).
+#[derive(Default)]
+struct Keys<'de> {
+    few: Vec<Key<'de>>,
+    many: HashSet<String>,
+}
+
+impl<'de> Keys<'de> {
+    /// Most keys searched one by one before the set takes over.
+    const FEW: usize = 16;
+
+    /// False when `key` was seen already.
+    fn insert(&mut self, key: &Key<'de>) -> bool {
+        if self.many.is_empty() {
+            !self.few.iter().any(|k| k.as_str() == key.as_str())
+        } else {
+            !self.many.contains(key.as_str())
+        }
+    }
+
+    /// Remembers `key` (already known to be new).
+    fn keep(&mut self, key: Key<'de>) {
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            self.few.push(key);
+            return;
+        }
+        if self.many.is_empty() {
+            self.many
+                .extend(self.few.drain(..).map(|k| k.as_str().to_owned()));
+        }
+        self.many.insert(key.as_str().to_owned());
     }
 }
 
@@ -154,6 +256,23 @@ mod tests {
         assert_eq!(
             check(b"{\"a\":1,\"a\":1}"),
             Err(ShapeProblem::DuplicateKey("a".into()))
+        );
+        assert_eq!(
+            check(b"{\"x\":{\"y\":[0,{\"z\\u0041\":1,\"zA\":2}]},\"x\":1}"),
+            Err(ShapeProblem::DuplicateKey("x.y[1].zA".into())),
+            "an escaped key equals its plain spelling; the first duplicate is named"
+        );
+    }
+
+    #[test]
+    fn a_large_object_is_checked_through_its_set() {
+        let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\":{i}")).collect();
+        let unique = format!("{{{}}}", keys.join(","));
+        assert_eq!(check(unique.as_bytes()), Ok(()));
+        let doubled = format!("{{{},\"k3\":0}}", keys.join(","));
+        assert_eq!(
+            check(doubled.as_bytes()),
+            Err(ShapeProblem::DuplicateKey("k3".into()))
         );
     }
 }
