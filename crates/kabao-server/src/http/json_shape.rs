@@ -155,7 +155,7 @@ impl<'de> Visitor<'de> for Walk<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = Keys::default();
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            if !seen.insert(&key) && self.found.borrow().is_none() {
+            if !seen.is_new(&key) && self.found.borrow().is_none() {
                 *self.found.borrow_mut() = Some(vec![Step::Key(key.as_str().to_owned())]);
                 map.next_value::<serde::de::IgnoredAny>()?;
                 continue;
@@ -218,8 +218,8 @@ impl<'de> Keys<'de> {
     /// Most keys searched one by one before the set takes over.
     const FEW: usize = 16;
 
-    /// False when `key` was seen already.
-    fn insert(&mut self, key: &Key<'de>) -> bool {
+    /// Whether `key` is not among the keys kept so far.
+    fn is_new(&self, key: &Key<'de>) -> bool {
         if self.many.is_empty() {
             !self.few.iter().any(|k| k.as_str() == key.as_str())
         } else {

@@ -19,6 +19,7 @@ pub(crate) mod fapiao_setup;
 pub(crate) mod fapiao_shared_store;
 pub(crate) mod fapiao_steps;
 pub(crate) mod fapiao_titles;
+pub(crate) mod fapiao_wakeup;
 pub(crate) mod fapiao_world;
 pub(crate) mod helpers;
 pub(crate) mod isolation;
