@@ -46,7 +46,7 @@ pub async fn run(
         rate: None,
     };
     // At the per-merchant cap the pool takes count / cap seconds; allow a slow kabao more.
-    let cap = (args.fapiao_merchant_rate * merchants).max(1) as u64;
+    let cap = pace.per_second_cap.max(1) as u64;
     let send_limit = Duration::from_secs(count as u64 / cap * 10 + 120);
     let Collected {
         sent,
@@ -83,5 +83,33 @@ pub fn arrival_span(arrivals: &[Arrival]) -> Duration {
     match (first, last) {
         (Some(first), Some(last)) => last.saturating_duration_since(first),
         _ => Duration::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn arrival(at: Instant) -> Arrival {
+        Arrival {
+            at,
+            path: "/1900500000".into(),
+            headers: Default::default(),
+            body: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_span_runs_from_the_earliest_arrival_to_the_latest_in_any_order() {
+        let t = Instant::now();
+        assert_eq!(arrival_span(&[]), Duration::ZERO);
+        assert_eq!(arrival_span(&[arrival(t)]), Duration::ZERO);
+        let later = t + Duration::from_millis(1500);
+        let middle = t + Duration::from_millis(400);
+        assert_eq!(
+            arrival_span(&[arrival(middle), arrival(later), arrival(t)]),
+            Duration::from_millis(1500)
+        );
     }
 }

@@ -76,6 +76,8 @@ async fn one(
             run.inserts = insert::scenarios(&kabao, ticks, args).await?;
         }
         if args.scenarios.contains(&Scenario::InsertBill) {
+            // `args` carries the PostgreSQL cap on prepared inserts
+            // (`--postgres-insert-orders`); fiscal bills keep under it too.
             let bill_args = Args {
                 insert_orders: args.bill_orders.min(args.insert_orders),
                 ..args.clone()

@@ -45,6 +45,9 @@ impl ProfileMode {
 
 /// How long perf gets to attach before the measured period starts.
 const ATTACH: Duration = Duration::from_millis(300);
+/// The profile's file name, in the recording's temporary folder and in the
+/// commands the report shows.
+const DATA_FILE: &str = "kabao.perf.data";
 /// How long perf may take to write its file after SIGINT.
 const STOP_WAIT: Duration = Duration::from_secs(60);
 
@@ -61,7 +64,7 @@ pub struct Profiler {
 
 /// The shell command that records a profile like the bench does.
 pub fn record_command(frequency: u32) -> String {
-    format!("perf record -F {frequency} -p <kabao pid> -o kabao.perf.data")
+    format!("perf record -F {frequency} -p <kabao pid> -o {DATA_FILE}")
 }
 
 /// The shell command that summarises it.
@@ -112,7 +115,7 @@ struct Running {
 
 impl Running {
     fn data(&self) -> PathBuf {
-        self.dir.path().join("kabao.perf.data")
+        self.dir.path().join(DATA_FILE)
     }
 
     fn stderr(&self) -> String {
@@ -134,7 +137,7 @@ impl Recording {
                 .join(",");
             let child = Command::new(&perf)
                 .args(["record", "-F", &frequency.to_string(), "-p", &pids, "-o"])
-                .arg(dir.path().join("kabao.perf.data"))
+                .arg(dir.path().join(DATA_FILE))
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(err)
