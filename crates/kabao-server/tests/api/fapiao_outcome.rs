@@ -177,3 +177,32 @@ async fn scheduled_steps_survive_a_restart() {
     let inserted = callbacks(&world, &world.direct, "/direct", "FAPIAO.CARD_INSERTED", 1).await;
     assert_eq!(inserted[0]["fapiao_apply_id"], tx);
 }
+
+#[tokio::test]
+async fn an_applications_own_outcome_wins_over_the_merchants_default() {
+    let world = FapiaoWorld::start().await;
+    set_outcome(&world, DIRECT, None, &json!({"mode": "manual"})).await;
+    let own = direct_order(&world).await;
+    set_outcome(
+        &world,
+        DIRECT,
+        Some(&own),
+        &json!({"mode": "after_seconds", "seconds": 60}),
+    )
+    .await;
+    let defaulted = direct_order(&world).await;
+    issue_one(&world, &own, 100).await;
+    issue_one(&world, &defaulted, 100).await;
+
+    let (_, read) = application(&world, DIRECT, &own).await;
+    assert_eq!(read["outcome_source"], "application");
+    let due = read["pending_steps"][0]["due_at"].as_i64();
+    assert!(due.is_some(), "scheduled by its own outcome: {read}");
+    let (_, read) = application(&world, DIRECT, &defaulted).await;
+    assert_eq!(read["pending_steps"][0]["action"], "ISSUE");
+    assert_eq!(
+        read["pending_steps"][0]["due_at"],
+        Value::Null,
+        "held by the merchant's default: {read}"
+    );
+}

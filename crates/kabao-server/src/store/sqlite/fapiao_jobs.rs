@@ -33,9 +33,12 @@ const INSERT_JOB: &str =
        fail_code, fail_message, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-const OUTCOME_IN_FORCE: &str = "SELECT outcome_json FROM fapiao_outcomes
-     WHERE owner_mchid = ? AND fapiao_apply_id IN (?, '')
-     ORDER BY fapiao_apply_id = '' LIMIT 1";
+/// The application's own outcome, else the merchant's default (stored under
+/// the empty id); NULL when neither is set. Two point lookups: an `IN` list
+/// with `ORDER BY` would build a temporary B-tree on every new application.
+const OUTCOME_IN_FORCE: &str = "SELECT COALESCE(
+       (SELECT outcome_json FROM fapiao_outcomes WHERE owner_mchid = ?1 AND fapiao_apply_id = ?2),
+       (SELECT outcome_json FROM fapiao_outcomes WHERE owner_mchid = ?1 AND fapiao_apply_id = ''))";
 
 const APPLICATION_KIND: &str =
     "SELECT kind FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?";
@@ -74,12 +77,10 @@ pub(super) fn schedule_job_now(
     kind: ApplicationKind,
     job: &NewJob<'_>,
 ) -> rusqlite::Result<bool> {
-    use rusqlite::OptionalExtension;
     let outcome = if outcome_applies(Some(kind), job.action) {
         let stored: Option<String> = conn
             .prepare_cached(OUTCOME_IN_FORCE)?
-            .query_row([job.owner_mchid, job.fapiao_apply_id], |r| r.get(0))
-            .optional()?;
+            .query_row([job.owner_mchid, job.fapiao_apply_id], |r| r.get(0))?;
         match stored {
             Some(json) => serde_json::from_str(&json).map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
@@ -155,7 +156,7 @@ pub(super) async fn outcome_in_force(
     let stored: Option<String> = sqlx::query_scalar(OUTCOME_IN_FORCE)
         .bind(owner_mchid)
         .bind(fapiao_apply_id)
-        .fetch_optional(conn)
+        .fetch_one(conn)
         .await?;
     match stored {
         Some(json) => serde_json::from_str(&json).map_err(|e| corrupt("outcome_json", e)),

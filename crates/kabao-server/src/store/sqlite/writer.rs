@@ -28,8 +28,14 @@ use tokio::sync::{mpsc, oneshot};
 /// Most writes applied in one transaction.
 const MAX_BATCH: usize = 512;
 
-/// Page cache of the writer's connection, in KiB.
-const WRITER_CACHE_KIB: i64 = 64 * 1024;
+/// Page cache of the writer's connection, in KiB. Reads of pages not in the
+/// WAL come from the memory map, so the cache mostly holds pages written
+/// since the last checkpoint. Kept small on purpose: a B-tree split that
+/// reorders pages parks one at the locking page's number, and the commit
+/// after it walks the whole cache to drop it. Measured with `kabao-bench`,
+/// card inserts and fapiao applications both spent less CPU per request
+/// with 8 MiB than with 64 MiB.
+const WRITER_CACHE_KIB: i64 = 8 * 1024;
 
 /// Size the WAL file is cut back to after it restarts, in bytes.
 const WAL_SIZE_LIMIT_BYTES: i64 = 64 * 1024 * 1024;
@@ -127,7 +133,6 @@ impl Writer {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // The indexes on card codes are random-keyed: keep them in memory.
         conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
         conn.pragma_update(None, "mmap_size", WRITER_MMAP_BYTES)?;
         // Checkpoints (and their fsync) run mostly on the checkpointer thread,
