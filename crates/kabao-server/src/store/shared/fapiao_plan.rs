@@ -33,3 +33,9 @@ pub(crate) fn plan(
         .map(|(code, message)| (code.to_owned(), message.to_owned()));
     (due_at, fail)
 }
+
+/// Whether a step planned for `due_at` is due at `now`, so the fapiao worker
+/// should be woken for it; a held step (None) never is.
+pub(crate) fn due_now(due_at: Option<i64>, now: i64) -> bool {
+    due_at.is_some_and(|due| due <= now)
+}

@@ -10,7 +10,7 @@ use super::corrupt;
 use crate::domain::fapiao::face::ApplicationKind;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::domain::fapiao::JobAction;
-use crate::store::shared::fapiao_plan::{outcome_applies, plan};
+use crate::store::shared::fapiao_plan::{due_now, outcome_applies, plan};
 use sqlx::SqliteConnection;
 
 /// Which step of which fapiao, and when the caller asked for it.
@@ -101,7 +101,7 @@ pub(super) fn schedule_job_now(
         fail.as_ref().map(|f| f.1.as_str()),
         job.now,
     ])?;
-    Ok(due_at.is_some_and(|due| due <= job.now))
+    Ok(due_now(due_at, job.now))
 }
 
 /// Plans again, under the outcome now in force, the steps of one

@@ -10,7 +10,7 @@ use crate::domain::fapiao::face::ApplicationKind;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::domain::fapiao::JobAction;
 use crate::store::corrupt;
-use crate::store::shared::fapiao_plan::{outcome_applies, plan};
+use crate::store::shared::fapiao_plan::{due_now, outcome_applies, plan};
 use sqlx::PgConnection;
 
 /// Which step of which fapiao, and when the caller asked for it.
@@ -57,7 +57,7 @@ pub(in crate::store::postgres) async fn schedule_job(
     .bind(job.now)
     .execute(conn)
     .await?;
-    Ok(due_at.is_some_and(|due| due <= job.now))
+    Ok(due_now(due_at, job.now))
 }
 
 /// Plans again, under the outcome now in force, the steps of one
