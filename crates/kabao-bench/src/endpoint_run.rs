@@ -3,12 +3,13 @@
 //! answer checked, a warm-up, then the measured load; each signed endpoint is
 //! compared with crypto floors measured right before and after it.
 
+use crate::floor_bracket::FloorBracket;
 use crate::procstat::TicksPerSecond;
 use crate::profile::Profiler;
 use crate::report::{FloorRun, ScenarioResult};
 use crate::scenario::{self, Endpoint, Workload};
 use crate::server::{Kabao, Tenants};
-use crate::{floor, load, Args};
+use crate::{load, Args};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,29 +22,26 @@ pub async fn run(
     args: &Args,
     floors: &mut Vec<FloorRun>,
 ) -> anyhow::Result<Vec<ScenarioResult>> {
-    let iterations = args.floor_iterations;
     let mut scenarios = Vec::new();
     let endpoints = Endpoint::ALL
         .into_iter()
         .filter(|e| args.scenarios.iter().any(|s| s.endpoint() == Some(*e)));
     for endpoint in endpoints {
-        let mut previous_floor = None;
+        // Only signed requests are judged against the crypto floor.
+        let mut bracket = endpoint
+            .signed()
+            .then(|| FloorBracket::new(kabao, ticks, args.floor_iterations));
         for &connections in &args.connections {
             let name = format!(
                 "the {connections}-connection `{}` scenario",
                 endpoint.label()
             );
-            if endpoint.signed() && previous_floor.is_none() {
-                let run = floor(kabao, ticks, &format!("before {name}"), 1, iterations)?;
-                previous_floor = Some(run.floor.pair_us);
-                floors.push(run);
+            if let Some(bracket) = bracket.as_mut() {
+                bracket.before(&name, floors)?;
             }
             let mut result = scenario(kabao, tenants, ticks, endpoint, connections, args).await?;
-            if let Some(before) = previous_floor {
-                let run = floor(kabao, ticks, &format!("after {name}"), 1, iterations)?;
-                result.set_floor((before + run.floor.pair_us) / 2.0);
-                previous_floor = Some(run.floor.pair_us);
-                floors.push(run);
+            if let Some(bracket) = bracket.as_mut() {
+                result.set_floor(bracket.after(&name, floors)?);
             }
             eprintln!(
                 "{:<22} {:>3} conn: {:>8.0} req/s, p99 {:.2} ms, kabao {:.1} µs CPU/req{}{}, {} errors",

@@ -9,6 +9,7 @@
 use crate::fapiao_callbacks::{self, event_marker, ISSUED};
 use crate::fapiao_load::{self, ApplicationPool, FapiaoOutcome, Pace};
 use crate::fapiao_world::{unix_now, FapiaoWorld, Outcome, PreparedApplication};
+use crate::floor_bracket::FloorBracket;
 use crate::oa_setup::wait_until_idle;
 use crate::procstat::TicksPerSecond;
 use crate::profile::Profiler;
@@ -52,41 +53,17 @@ pub async fn run(
         Outcome::Held,
     )
     .await
-    .map_err(|e| {
-        e.context(format!(
-            "kabao's log ends with:\n{}",
-            crate::log_tail(kabao, 20)
-        ))
-    })?;
+    .map_err(|e| crate::with_log_tail(kabao, e))?;
     let held_world = Arc::new(held_world);
     let mut results = FapiaoResults::default();
     let mut number = 0u64;
-    let mut previous_floor = None;
+    let mut bracket = FloorBracket::new(kabao, ticks, args.floor_iterations);
     for &connections in &args.connections {
         let name = format!("the {connections}-connection fapiao-applications scenario");
-        if previous_floor.is_none() {
-            let run = crate::floor(
-                kabao,
-                ticks,
-                &format!("before {name}"),
-                1,
-                args.floor_iterations,
-            )?;
-            previous_floor = Some(run.floor.pair_us);
-            floors.push(run);
-        }
+        bracket.before(&name, floors)?;
         let mut result = held(kabao, &held_world, ticks, args, connections, number).await?;
         number += result.setup.applications as u64;
-        let run = crate::floor(
-            kabao,
-            ticks,
-            &format!("after {name}"),
-            1,
-            args.floor_iterations,
-        )?;
-        result.set_floor((previous_floor.unwrap_or(run.floor.pair_us) + run.floor.pair_us) / 2.0);
-        previous_floor = Some(run.floor.pair_us);
-        floors.push(run);
+        result.set_floor(bracket.after(&name, floors)?);
         eprintln!(
             "fapiao-applications (held) {connections:>3} conn: {:>6.0} /s, p99 {:.2} ms, kabao {:.1} µs CPU/application ({}), {} errors ({} × 429)",
             result.applications_per_sec,

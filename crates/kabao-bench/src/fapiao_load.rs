@@ -28,9 +28,8 @@ pub struct ApplicationPool {
     world: Arc<FapiaoWorld>,
     applications: Vec<PreparedApplication>,
     next: AtomicUsize,
-    /// The Unix second being filled and how many places it has given;
-    /// shared with the pools sent after this one (see [`ApplicationPool::after`]).
-    window: Arc<Mutex<(u64, usize)>>,
+    /// Shared with the pools sent after this one (see [`ApplicationPool::after`]).
+    window: Arc<Mutex<SecondWindow>>,
     cap_waits: AtomicU64,
 }
 
@@ -54,7 +53,7 @@ impl ApplicationPool {
             world,
             applications,
             next: AtomicUsize::new(0),
-            window: Arc::new(Mutex::new((0, 0))),
+            window: Arc::default(),
             cap_waits: AtomicU64::new(0),
         }
     }
@@ -92,20 +91,40 @@ impl ApplicationPool {
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
             let second = since_epoch.as_secs();
+            if self
+                .window
+                .lock()
+                .expect("not poisoned")
+                .try_take(second, cap)
             {
-                let mut window = self.window.lock().expect("not poisoned");
-                if window.0 != second {
-                    *window = (second, 0);
-                }
-                if window.1 < cap.max(1) {
-                    window.1 += 1;
-                    return;
-                }
+                return;
             }
             self.cap_waits.fetch_add(1, Ordering::Relaxed);
             let rest = Duration::from_nanos(1_000_000_000 - u64::from(since_epoch.subsec_nanos()));
             tokio::time::sleep(rest + Duration::from_millis(1)).await;
         }
+    }
+}
+
+/// The Unix second being filled and how many places it has given.
+#[derive(Debug, Default)]
+struct SecondWindow {
+    second: u64,
+    taken: usize,
+}
+
+impl SecondWindow {
+    /// Takes a place in `second` if it has given fewer than `cap` (at least
+    /// one); a new second starts empty.
+    fn try_take(&mut self, second: u64, cap: usize) -> bool {
+        if self.second != second {
+            *self = Self { second, taken: 0 };
+        }
+        if self.taken < cap.max(1) {
+            self.taken += 1;
+            return true;
+        }
+        false
     }
 }
 
@@ -220,4 +239,20 @@ async fn one_connection(
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SecondWindow;
+
+    #[test]
+    fn a_second_gives_at_most_cap_places_and_the_next_starts_empty() {
+        let mut window = SecondWindow::default();
+        assert!(window.try_take(100, 2));
+        assert!(window.try_take(100, 2));
+        assert!(!window.try_take(100, 2), "the cap is per second");
+        assert!(window.try_take(101, 2), "a new second starts empty");
+        assert!(window.try_take(102, 0), "a cap of 0 still lets one through");
+        assert!(!window.try_take(102, 0));
+    }
 }

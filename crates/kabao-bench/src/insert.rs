@@ -283,12 +283,7 @@ pub async fn scenarios_of(
                 args.authorize_concurrency,
             )
             .await
-            .map_err(|e| {
-                e.context(format!(
-                    "kabao's log ends with:\n{}",
-                    crate::log_tail(kabao, 20)
-                ))
-            })?;
+            .map_err(|e| crate::with_log_tail(kabao, e))?;
         number += count as u64;
         let (idle_wait, idle) =
             oa_setup::wait_until_idle(kabao, ticks, Duration::from_secs(300)).await?;

@@ -33,6 +33,7 @@ pub mod fapiao_delivery;
 pub mod fapiao_load;
 pub mod fapiao_prepare;
 pub mod fapiao_world;
+mod floor_bracket;
 pub mod http;
 pub mod insert;
 pub mod load;
@@ -306,72 +307,14 @@ async fn bench(args: Args) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
-    let errors: u64 = report.scenarios.iter().map(|s| s.load.errors).sum::<u64>()
-        + report
-            .inserts
-            .iter()
-            .map(|s| s.errors + s.warmup_errors)
-            .sum::<u64>()
-        + report.fapiao.as_ref().map_or(0, fapiao_errors)
-        + report
-            .taxi
-            .iter()
-            .map(|t| t.errors + t.warmup_errors)
-            .sum::<u64>()
-        + report.prism.as_ref().map_or(0, |p| p.errors())
-        + report
-            .scaling
-            .as_ref()
-            .map_or(0, report::ScalingResults::errors)
-        + report
-            .bills
-            .iter()
-            .map(|s| s.errors + s.warmup_errors)
-            .sum::<u64>();
-    let postgres_errors: u64 = report.postgres.as_ref().map_or(0, |p| {
-        p.runs
-            .iter()
-            .map(|r| {
-                r.scenarios.iter().map(|s| s.load.errors).sum::<u64>()
-                    + r.inserts
-                        .iter()
-                        .chain(&r.bills)
-                        .map(|s| s.errors + s.warmup_errors)
-                        .sum::<u64>()
-                    + r.fapiao.as_ref().map_or(0, fapiao_errors)
-                    + r.taxi
-                        .iter()
-                        .map(|t| t.errors + t.warmup_errors)
-                        .sum::<u64>()
-            })
-            .sum()
-    });
-    let failed_runs = report
-        .postgres
-        .as_ref()
-        .map_or(0, |p| p.runs.iter().filter(|r| r.failure.is_some()).count());
-    if errors + postgres_errors > 0 || failed_runs > 0 {
+    let (failed_requests, failed_runs) = (report.failed_requests(), report.failed_runs());
+    if failed_requests > 0 || failed_runs > 0 {
         bail!(
-            "{} requests failed, {failed_runs} PostgreSQL run(s) stopped early; see {}",
-            errors + postgres_errors,
+            "{failed_requests} requests failed, {failed_runs} PostgreSQL run(s) stopped early; see {}",
             args.out.display()
         );
     }
     Ok(())
-}
-
-/// Failed applications and callbacks of one fapiao scenario.
-fn fapiao_errors(f: &report::FapiaoResults) -> u64 {
-    f.held
-        .iter()
-        .map(|h| h.errors + h.warmup_errors)
-        .sum::<u64>()
-        + f.callbacks
-            .as_ref()
-            .map_or(0, |c| c.errors + c.callbacks.failed as u64)
-        + f.delivery
-            .as_ref()
-            .map_or(0, report::CallbackDelivery::errors)
 }
 
 /// Every scenario asked for on one kabao process with a fresh SQLite database.
@@ -449,8 +392,20 @@ async fn sqlite_run(
     })
 }
 
+/// What an error says before kabao's last log lines.
+const LOG_TAIL: &str = "kabao's log ends with:";
+
+/// `e` with kabao's last 20 log lines as context, unless a scenario added
+/// them already.
+pub(crate) fn with_log_tail(kabao: &Kabao, e: anyhow::Error) -> anyhow::Error {
+    if format!("{e:#}").contains(LOG_TAIL) {
+        return e;
+    }
+    e.context(format!("{LOG_TAIL}\n{}", log_tail(kabao, 20)))
+}
+
 /// The last `lines` lines kabao logged.
-pub(crate) fn log_tail(kabao: &Kabao, lines: usize) -> String {
+fn log_tail(kabao: &Kabao, lines: usize) -> String {
     let log = kabao.log_text();
     let all: Vec<&str> = log.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")

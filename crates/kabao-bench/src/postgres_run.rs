@@ -13,9 +13,6 @@ use crate::report::{without_password, PostgresResults, StoreRun};
 use crate::server::Kabao;
 use crate::{endpoint_run, fapiao, insert, taxi, Args};
 
-/// How errors that carry kabao's last log lines introduce them.
-const LOG_TAIL: &str = "kabao's log ends with:";
-
 /// Runs every process count; never fails (failed runs are recorded).
 pub async fn run(args: &Args, ticks: TicksPerSecond, kabao_flags: &[String]) -> PostgresResults {
     let pg_args = args.for_postgres();
@@ -95,11 +92,7 @@ async fn one(
     }
     .await;
     if let Err(e) = measured {
-        // Some scenarios add kabao's log to their errors already.
-        if format!("{e:#}").contains(LOG_TAIL) {
-            return Err(e);
-        }
-        return Err(e.context(format!("{LOG_TAIL}\n{}", crate::log_tail(&kabao, 20))));
+        return Err(crate::with_log_tail(&kabao, e));
     }
     let exits = kabao.stop()?;
     eprintln!("kabao stopped: {exits:?}");

@@ -5,6 +5,7 @@
 //! before and after, and a few passengers' cards are read back from the
 //! control API afterwards.
 
+use crate::floor_bracket::FloorBracket;
 use crate::http::{Connection, Reply};
 use crate::load::{self, Source};
 use crate::oa_setup::wait_until_idle;
@@ -87,29 +88,18 @@ pub async fn run(
     floors: &mut Vec<FloorRun>,
 ) -> anyhow::Result<Vec<TaxiResult>> {
     eprintln!("taxi: provisioning a service provider with a signed-in fleet");
-    let world = TaxiWorld::provision(kabao, tenants).await.map_err(|e| {
-        e.context(format!(
-            "kabao's log ends with:\n{}",
-            crate::log_tail(kabao, 20)
-        ))
-    })?;
+    let world = TaxiWorld::provision(kabao, tenants)
+        .await
+        .map_err(|e| crate::with_log_tail(kabao, e))?;
     let world = Arc::new(world);
-    let (mut results, mut number, mut previous_floor) = (Vec::new(), 0u64, None);
+    let (mut results, mut number) = (Vec::new(), 0u64);
+    let mut bracket = FloorBracket::new(kabao, ticks, args.floor_iterations);
     for (run, &connections) in args.connections.iter().enumerate() {
         let name = format!("the {connections}-connection taxi-cards scenario");
-        let iterations = args.floor_iterations;
-        if previous_floor.is_none() {
-            let floor = crate::floor(kabao, ticks, &format!("before {name}"), 1, iterations)?;
-            previous_floor = Some(floor.floor.pair_us);
-            floors.push(floor);
-        }
+        bracket.before(&name, floors)?;
         let mut result = one_load(kabao, &world, ticks, args, run, connections, number).await?;
         number += result.setup.cards as u64;
-        let after = crate::floor(kabao, ticks, &format!("after {name}"), 1, iterations)?;
-        result
-            .set_floor((previous_floor.unwrap_or(after.floor.pair_us) + after.floor.pair_us) / 2.0);
-        previous_floor = Some(after.floor.pair_us);
-        floors.push(after);
+        result.set_floor(bracket.after(&name, floors)?);
         eprintln!(
             "{CARDS_PATH:<26} {connections:>3} conn: {:>6.0} cards/s, p99 {:.2} ms, kabao {:.1} µs CPU/card{} ({}), {} errors",
             result.cards_per_sec,
@@ -151,12 +141,7 @@ async fn one_load(
     let (mut cards, mut setup) = world
         .prepare(kabao.addr, run, first_number, count, args.setup_concurrency)
         .await
-        .map_err(|e| {
-            e.context(format!(
-                "kabao's log ends with:\n{}",
-                crate::log_tail(kabao, 20)
-            ))
-        })?;
+        .map_err(|e| crate::with_log_tail(kabao, e))?;
     let (idle_wait, _) = wait_until_idle(kabao, ticks, Duration::from_secs(60)).await?;
     setup.idle_wait_secs = idle_wait.as_secs_f64();
     eprintln!(

@@ -160,25 +160,24 @@ impl FapiaoHeldResult {
         check: String,
         verified: String,
     ) -> Self {
-        let outcome = measured.outcome;
-        let applications = outcome.latencies_ns.len() as u64;
-        let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
+        let pool_ran_out = measured.outcome.exhausted;
+        let load = LoadRun::new(measured.outcome, [kabao_cpu, bench_cpu], steal_percent);
         Self {
             profile: None,
             connections,
             pool,
-            applications,
-            errors: outcome.errors,
+            applications: load.requests,
+            errors: load.errors,
             rate_limited: measured.rate_limited,
-            first_errors: outcome.first_errors,
-            elapsed_secs: elapsed,
-            pool_ran_out: outcome.exhausted,
-            applications_per_sec: applications as f64 / elapsed,
-            latency: Latency::of_nanos(outcome.latencies_ns),
-            kabao_cpu_secs: kabao_cpu.as_secs_f64(),
-            kabao_cpu_per_application_us: per(kabao_cpu, applications),
-            kabao_cores_busy: kabao_cpu.as_secs_f64() / elapsed,
-            bench_cpu_per_application_us: per(bench_cpu, applications),
+            first_errors: load.first_errors,
+            elapsed_secs: load.elapsed_secs,
+            pool_ran_out,
+            applications_per_sec: load.requests_per_sec,
+            latency: load.latency,
+            kabao_cpu_secs: load.server_cpu_secs,
+            kabao_cpu_per_application_us: load.server_cpu_per_request_us,
+            kabao_cores_busy: load.server_cores_busy,
+            bench_cpu_per_application_us: load.bench_cpu_per_request_us,
             postgres_cpu_per_application_us: None,
             steal_percent,
             idle_percent: 0.0,

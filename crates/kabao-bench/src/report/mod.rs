@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 pub mod charts;
 mod delivery;
+mod errors;
 mod fapiao;
 mod fapiao_md;
 #[cfg(test)]

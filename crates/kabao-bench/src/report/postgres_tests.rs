@@ -223,3 +223,21 @@ fn certificates_token_taxi_and_delivered_callbacks_have_postgres_rows() {
     assert!(md.contains("- 2 processes, `GET /v3/certificates` at 8 conn: checked"));
     assert!(md.contains("- 2 processes, `POST /v3/taxi-invoice/cards` at 8 conn: checked one"));
 }
+
+#[test]
+fn failures_are_added_up_over_sqlite_and_every_postgres_run() {
+    let mut r = report(1200, 20_000);
+    assert_eq!((r.failed_requests(), r.failed_runs()), (0, 0));
+
+    r.bills.push(insert(8, 1000, 2));
+    let mut failing = run(1);
+    failing.inserts.push(insert(8, 1000, 3));
+    if let Some(fapiao) = failing.fapiao.as_mut() {
+        fapiao.held[0].warmup_errors = 4;
+    }
+    let mut stopped = run(2);
+    stopped.failure = Some("kabao exited".into());
+    r.postgres = Some(postgres(vec![failing, stopped]));
+    assert_eq!(r.failed_requests(), 2 + 3 + 4);
+    assert_eq!(r.failed_runs(), 1);
+}

@@ -209,27 +209,26 @@ impl InsertResult {
         check: String,
         verified: String,
     ) -> Self {
-        let inserts = outcome.latencies_ns.len() as u64;
-        let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
-        let per_insert = |cpu: Duration| cpu.as_secs_f64() * 1e6 / inserts.max(1) as f64;
+        let pool_ran_out = outcome.exhausted;
+        let load = LoadRun::new(outcome, [kabao_cpu, bench_cpu], steal_percent);
         Self {
             profile: None,
             connections,
             pool,
-            inserts,
-            errors: outcome.errors,
-            first_errors: outcome.first_errors,
-            elapsed_secs: elapsed,
-            pool_ran_out: outcome.exhausted,
-            inserts_per_sec: inserts as f64 / elapsed,
-            latency: Latency::of_nanos(outcome.latencies_ns),
-            kabao_cpu_secs: kabao_cpu.as_secs_f64(),
-            kabao_cpu_per_insert_us: per_insert(kabao_cpu),
-            kabao_cores_busy: kabao_cpu.as_secs_f64() / elapsed,
+            inserts: load.requests,
+            errors: load.errors,
+            first_errors: load.first_errors,
+            elapsed_secs: load.elapsed_secs,
+            pool_ran_out,
+            inserts_per_sec: load.requests_per_sec,
+            latency: load.latency,
+            kabao_cpu_secs: load.server_cpu_secs,
+            kabao_cpu_per_insert_us: load.server_cpu_per_request_us,
+            kabao_cores_busy: load.server_cores_busy,
             postgres_cpu_secs: None,
             postgres_cpu_per_insert_us: None,
-            bench_cpu_per_insert_us: per_insert(bench_cpu),
-            bench_cores_busy: bench_cpu.as_secs_f64() / elapsed,
+            bench_cpu_per_insert_us: load.bench_cpu_per_request_us,
+            bench_cores_busy: load.bench_cores_busy,
             steal_percent,
             idle_percent: 0.0,
             memory_after,

@@ -97,24 +97,23 @@ impl TaxiResult {
         check: String,
         verified: String,
     ) -> Self {
-        let cards = outcome.latencies_ns.len() as u64;
-        let elapsed = outcome.elapsed.as_secs_f64().max(1e-9);
-        let per_card = |cpu: Duration| cpu.as_secs_f64() * 1e6 / cards.max(1) as f64;
+        let pool_ran_out = outcome.exhausted;
+        let load = LoadRun::new(outcome, [kabao_cpu, bench_cpu], steal_percent);
         Self {
             profile: None,
             connections,
             pool,
-            cards,
-            errors: outcome.errors,
-            first_errors: outcome.first_errors,
-            elapsed_secs: elapsed,
-            pool_ran_out: outcome.exhausted,
-            cards_per_sec: cards as f64 / elapsed,
-            latency: Latency::of_nanos(outcome.latencies_ns),
-            kabao_cpu_secs: kabao_cpu.as_secs_f64(),
-            kabao_cpu_per_card_us: per_card(kabao_cpu),
-            kabao_cores_busy: kabao_cpu.as_secs_f64() / elapsed,
-            bench_cpu_per_card_us: per_card(bench_cpu),
+            cards: load.requests,
+            errors: load.errors,
+            first_errors: load.first_errors,
+            elapsed_secs: load.elapsed_secs,
+            pool_ran_out,
+            cards_per_sec: load.requests_per_sec,
+            latency: load.latency,
+            kabao_cpu_secs: load.server_cpu_secs,
+            kabao_cpu_per_card_us: load.server_cpu_per_request_us,
+            kabao_cores_busy: load.server_cores_busy,
+            bench_cpu_per_card_us: load.bench_cpu_per_request_us,
             postgres_cpu_per_card_us: None,
             steal_percent,
             idle_percent: 0.0,
