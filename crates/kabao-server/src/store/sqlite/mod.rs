@@ -22,6 +22,7 @@ mod writer;
 
 use super::migrate::SQLITE;
 pub(super) use crate::store::corrupt;
+use crate::store::StoreResult;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -71,6 +72,20 @@ impl SqliteStore {
             setup_cache: Default::default(),
         };
         Ok(store)
+    }
+
+    /// Runs a short keyed read on the writer's connection when it is free
+    /// right now (its cache is warm for rows just written), else on a pooled
+    /// reader; either way on the caller's thread, with no hop to sqlx's
+    /// worker thread. For the lookups on every request's path.
+    fn point_read<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> StoreResult<T> {
+        match self.writer.read_in_place(read) {
+            Ok(done) => done.map_err(readers::backend),
+            Err(read) => self.readers.read(read),
+        }
     }
 }
 

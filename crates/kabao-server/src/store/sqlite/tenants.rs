@@ -22,34 +22,51 @@ fn app_from_row(row: &SqliteRow) -> Result<App, sqlx::Error> {
     })
 }
 
-fn merchant_from_row(row: &SqliteRow) -> Result<Merchant, sqlx::Error> {
-    let parent: Option<String> = row.try_get("parent_mchid")?;
+/// The merchant columns read by [`merchant_from_row`], in its order.
+const MERCHANT_COLUMNS: &str =
+    "mchid, name, kind, parent_mchid, apiv3_key, callback_url, platform_mode, created_at";
+
+fn merchant_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Merchant> {
+    let parent: Option<String> = row.get(3)?;
     Ok(Merchant {
-        mchid: Mchid::parse("mchid", row.try_get("mchid")?).map_err(|e| corrupt("mchid", e))?,
-        name: row.try_get("name")?,
-        kind: MerchantKind::parse("kind", row.try_get("kind")?).map_err(|e| corrupt("kind", e))?,
+        mchid: Mchid::parse("mchid", &row.get::<_, String>(0)?).map_err(|e| undecodable(0, e))?,
+        name: row.get(1)?,
+        kind: MerchantKind::parse("kind", &row.get::<_, String>(2)?)
+            .map_err(|e| undecodable(2, e))?,
         parent_mchid: parent
             .map(|p| Mchid::parse("parent_mchid", &p))
             .transpose()
-            .map_err(|e| corrupt("parent_mchid", e))?,
-        apiv3_key: ApiV3Key::parse("apiv3_key", row.try_get("apiv3_key")?)
-            .map_err(|e| corrupt("apiv3_key", e))?,
-        callback_url: row.try_get("callback_url")?,
-        platform_mode: PlatformMode::parse("platform_mode", row.try_get("platform_mode")?)
-            .map_err(|e| corrupt("platform_mode", e))?,
-        created_at: row.try_get("created_at")?,
+            .map_err(|e| undecodable(3, e))?,
+        apiv3_key: ApiV3Key::parse("apiv3_key", &row.get::<_, String>(4)?)
+            .map_err(|e| undecodable(4, e))?,
+        callback_url: row.get(5)?,
+        platform_mode: PlatformMode::parse("platform_mode", &row.get::<_, String>(6)?)
+            .map_err(|e| undecodable(6, e))?,
+        created_at: row.get(7)?,
     })
 }
 
-fn certificate_from_row(row: &SqliteRow) -> Result<MerchantCertificate, sqlx::Error> {
+/// The certificate columns read by [`certificate_from_row`], in its order.
+const CERTIFICATE_COLUMNS: &str = "mchid, serial_no, public_key_pem, certificate_pem, not_after";
+
+fn certificate_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<MerchantCertificate> {
     Ok(MerchantCertificate {
-        mchid: Mchid::parse("mchid", row.try_get("mchid")?).map_err(|e| corrupt("mchid", e))?,
-        serial_no: SerialNo::parse("serial_no", row.try_get("serial_no")?)
-            .map_err(|e| corrupt("serial_no", e))?,
-        public_key_pem: row.try_get("public_key_pem")?,
-        certificate_pem: row.try_get("certificate_pem")?,
-        not_after: row.try_get("not_after")?,
+        mchid: Mchid::parse("mchid", &row.get::<_, String>(0)?).map_err(|e| undecodable(0, e))?,
+        serial_no: SerialNo::parse("serial_no", &row.get::<_, String>(1)?)
+            .map_err(|e| undecodable(1, e))?,
+        public_key_pem: row.get(2)?,
+        certificate_pem: row.get(3)?,
+        not_after: row.get(4)?,
     })
+}
+
+/// A stored value that does not parse as what its column holds.
+fn undecodable(column: usize, e: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        e.to_string().into(),
+    )
 }
 
 fn platform_key_from_row(row: &SqliteRow) -> Result<PlatformKey, sqlx::Error> {
@@ -190,33 +207,37 @@ impl Store for SqliteStore {
     }
 
     async fn merchant(&self, mchid: &str) -> StoreResult<Option<Merchant>> {
-        let row = sqlx::query("SELECT * FROM merchants WHERE mchid = ?")
-            .bind(mchid)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(merchant_from_row).transpose()?)
+        use rusqlite::OptionalExtension;
+        // Every signed request's keyring refresh lands here, so it is a
+        // point read on the caller's thread.
+        self.point_read(|conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {MERCHANT_COLUMNS} FROM merchants WHERE mchid = ?"
+            ))?
+            .query_row([mchid], merchant_from_row)
+            .optional()
+        })
     }
 
     async fn merchants(&self) -> StoreResult<Vec<Merchant>> {
-        let rows = sqlx::query("SELECT * FROM merchants ORDER BY mchid")
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(merchant_from_row)
-            .collect::<Result<_, _>>()?)
+        // The tenants table is small: read like a point read.
+        self.point_read(|conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {MERCHANT_COLUMNS} FROM merchants ORDER BY mchid"
+            ))?
+            .query_map([], merchant_from_row)?
+            .collect()
+        })
     }
 
     async fn merchant_certificates(&self, mchid: &str) -> StoreResult<Vec<MerchantCertificate>> {
-        let rows =
-            sqlx::query("SELECT * FROM merchant_certificates WHERE mchid = ? ORDER BY serial_no")
-                .bind(mchid)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .iter()
-            .map(certificate_from_row)
-            .collect::<Result<_, _>>()?)
+        self.point_read(|conn| {
+            conn.prepare_cached(&format!(
+                "SELECT {CERTIFICATE_COLUMNS} FROM merchant_certificates WHERE mchid = ? ORDER BY serial_no"
+            ))?
+            .query_map([mchid], certificate_from_row)?
+            .collect()
+        })
     }
 
     async fn put_platform_key(&self, k: &PlatformKey) -> StoreResult<()> {

@@ -121,11 +121,7 @@ impl FapiaoSetupStore for SqliteStore {
     }
 
     async fn pay_order(&self, transaction_id: &str) -> StoreResult<Option<PayOrder>> {
-        let read = |conn: &rusqlite::Connection| orders::pay_order(conn, transaction_id);
-        match self.writer.read_in_place(read) {
-            Ok(done) => done.map_err(super::readers::backend),
-            Err(read) => self.readers.read(read),
-        }
+        self.point_read(|conn| orders::pay_order(conn, transaction_id))
     }
 
     async fn pay_orders(&self, mchid: &str) -> StoreResult<Vec<PayOrder>> {
