@@ -55,6 +55,7 @@ impl Readers {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
+        conn.set_prepared_statement_cache_capacity(super::writer::STATEMENT_CACHE);
         conn.busy_handler(Some(super::busy::wait_for_lock))?;
         conn.pragma_update(None, "query_only", true)?;
         conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)?;
