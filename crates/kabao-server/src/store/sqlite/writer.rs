@@ -50,7 +50,8 @@ pub(super) const STATEMENT_CACHE: usize = 64;
 const WRITER_MMAP_BYTES: i64 = 256 * 1024 * 1024;
 
 /// A write other than a card insert: runs inside the batch's transaction in
-/// a savepoint of its own, and hears whether the batch committed. It may run
+/// a savepoint of its own (alone in its batch, in the transaction itself),
+/// and hears whether the batch committed. It may run
 /// more than once: a batch that is rolled back is applied again.
 trait Task: Send {
     /// Does the work; false when it failed and its writes must be undone.
@@ -386,9 +387,10 @@ impl<'c> BatchTransaction<'c> {
         Ok(())
     }
 
+    /// Rolls back now; when that fails, the drop tries once more.
     fn rollback(mut self) -> rusqlite::Result<()> {
-        self.open = false;
         self.conn.prepare_cached("ROLLBACK")?.execute([])?;
+        self.open = false;
         Ok(())
     }
 }
