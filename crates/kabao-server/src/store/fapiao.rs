@@ -176,11 +176,13 @@ pub struct PendingJob {
     pub fail_code: Option<String>,
 }
 
-/// What running one due step did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JobRun {
-    /// A callback was put in the outbox.
-    pub callback_enqueued: bool,
+/// What one round of due steps did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StepsRun {
+    /// Steps taken (a step whose fapiao has moved on is taken and dropped).
+    pub ran: usize,
+    /// Callbacks put in the outbox.
+    pub callbacks_enqueued: usize,
 }
 
 /// A card in a user's card package (control API).
@@ -253,11 +255,12 @@ pub trait FapiaoStore: Send + Sync {
         now: i64,
     ) -> StoreResult<Result<(), ReverseRefusal>>;
 
-    /// Takes the earliest step due at `now` and runs it in one transaction
-    /// (the step is deleted as it runs, so no two processes run it twice),
-    /// enqueueing its callback and scheduling the next step. None when no
-    /// step is due.
-    async fn run_next_fapiao_job(&self, now: i64) -> StoreResult<Option<JobRun>>;
+    /// Takes the steps due at `now`, earliest first, at most `most` of
+    /// them, and runs each in the transaction that deletes it (so no two
+    /// processes run a step twice), enqueueing its callback and scheduling
+    /// the next step. SQLite runs the round in one writer batch, PostgreSQL
+    /// one transaction per step.
+    async fn run_due_fapiao_jobs(&self, now: i64, most: usize) -> StoreResult<StepsRun>;
 
     /// Sets the outcome of an owner's applications (`fapiao_apply_id` None:
     /// the merchant's default). For one application, its steps not yet run

@@ -1,6 +1,7 @@
 //! The fapiao worker: runs the due asynchronous steps of the fapiao state
-//! machine (`fapiao_jobs`: issue, insert card, reverse, discard card), one
-//! transaction each, then wakes the callback worker. Steps are persisted,
+//! machine (`fapiao_jobs`: issue, insert card, reverse, discard card) in
+//! rounds (SQLite: one writer batch a round; PostgreSQL: one transaction a
+//! step), then wakes the callback worker. Steps are persisted,
 //! so a restart continues them; one process or several, a step runs once.
 
 use super::background::{Next, Rounds, Worker};
@@ -13,8 +14,9 @@ use tokio::sync::{watch, Notify};
 /// How often the worker looks for due steps when nobody wakes it (steps
 /// delayed by `after_seconds` or by a clock move become due this way).
 pub const FAPIAO_POLL_INTERVAL: Duration = Duration::from_millis(100);
-/// Most steps run before the worker yields to a stop request.
-const BATCH: usize = 64;
+/// Most steps in one round: a round is one SQLite writer batch, which
+/// card inserts and requests' writes queue behind, so it is kept short.
+const BATCH: usize = 32;
 
 /// Starts the fapiao worker on the current tokio runtime: `wakeup` is
 /// notified when a step is scheduled, `callback_wakeup` is notified after a
@@ -42,26 +44,21 @@ struct FapiaoRounds {
 
 impl Rounds for FapiaoRounds {
     async fn round(&mut self, _stop: &mut watch::Receiver<bool>) -> Next {
-        let mut ran = 0;
-        while ran < BATCH {
-            match self.store.run_next_fapiao_job(self.clock.now()).await {
-                Ok(Some(step)) => {
-                    ran += 1;
-                    if step.callback_enqueued {
-                        self.callback_wakeup.notify_one();
-                    }
+        match self
+            .store
+            .run_due_fapiao_jobs(self.clock.now(), BATCH)
+            .await
+        {
+            Ok(run) => {
+                if run.callbacks_enqueued > 0 {
+                    self.callback_wakeup.notify_one();
                 }
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "running a fapiao step failed");
-                    break;
+                if run.ran == BATCH {
+                    return Next::Now;
                 }
             }
+            Err(e) => tracing::warn!(error = %e, "running fapiao steps failed"),
         }
-        if ran == BATCH {
-            Next::Now
-        } else {
-            Next::After(FAPIAO_POLL_INTERVAL)
-        }
+        Next::After(FAPIAO_POLL_INTERVAL)
     }
 }

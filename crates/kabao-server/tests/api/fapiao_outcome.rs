@@ -206,3 +206,44 @@ async fn an_applications_own_outcome_wins_over_the_merchants_default() {
         "held by the merchant's default: {read}"
     );
 }
+
+#[tokio::test]
+async fn more_steps_due_at_once_than_one_round_takes_all_run_and_report_once() {
+    // The worker takes at most 32 due steps a round; 40 applications due at
+    // the same moment need two rounds, and their card steps a third.
+    const APPLICATIONS: usize = 40;
+    let world = FapiaoWorld::start().await;
+    set_outcome(
+        &world,
+        DIRECT,
+        None,
+        &json!({"mode": "after_seconds", "seconds": 60}),
+    )
+    .await;
+    let mut orders = Vec::new();
+    for _ in 0..APPLICATIONS {
+        let tx = direct_order(&world).await;
+        issue_one(&world, &tx, 100).await;
+        orders.push(tx);
+    }
+    assert_eq!(
+        settled_status(&world, &orders[0]).await["status"],
+        "ISSUE_ACCEPTED"
+    );
+
+    world.app.advance_clock(61).await;
+    for tx in &orders {
+        direct_inserted(&world, tx).await;
+    }
+    for event in ["FAPIAO.ISSUED", "FAPIAO.CARD_INSERTED"] {
+        let got = callbacks(&world, &world.direct, "/direct", event, APPLICATIONS).await;
+        let mut reported: Vec<&str> = got
+            .iter()
+            .map(|c| c["fapiao_apply_id"].as_str().unwrap())
+            .collect();
+        reported.sort_unstable();
+        let mut expected: Vec<&str> = orders.iter().map(String::as_str).collect();
+        expected.sort_unstable();
+        assert_eq!(reported, expected, "one {event} for each application");
+    }
+}

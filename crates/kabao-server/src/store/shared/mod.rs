@@ -7,9 +7,10 @@ pub(crate) mod card_checks;
 mod columns;
 pub(crate) mod fapiao_plan;
 pub(crate) mod fapiao_rows;
+pub(crate) mod fapiao_step;
 pub(crate) mod invoice_rows;
 pub(crate) mod outbox_rows;
 pub(crate) mod taxi_rows;
 pub(crate) mod title_rows;
 
-pub(crate) use columns::Columns;
+pub(crate) use columns::{into_rusqlite, Columns};

@@ -12,19 +12,16 @@ use crate::store::shared::outbox_rows::{
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
+use rusqlite::OptionalExtension;
 use sqlx::sqlite::SqliteRow;
 use sqlx::SqliteConnection;
+use std::sync::LazyLock;
 
-/// Adds `callback` to the outbox inside the caller's transaction, due at
-/// once, with a new event id that every retry keeps; as failed instead when
-/// its merchant already has the outbox's bound of pending callbacks.
-pub(super) async fn enqueue_callback(
-    conn: &mut SqliteConnection,
-    callback: &NewCallback,
-) -> sqlx::Result<()> {
-    let event_id = format!("EV-{}", kabao_protocol::aead::random_alphanumeric(24));
-    let create_time = kabao_protocol::apiv3::rfc3339_cst(callback.created_at);
-    sqlx::query(&format!(
+/// The outbox insert of [`enqueue_callback`]: parameters event id, caller,
+/// event type, summary, plaintext, create_time, created_at, due (ms) and
+/// the error of a full outbox.
+static ENQUEUE_CALLBACK: LazyLock<String> = LazyLock::new(|| {
+    format!(
         "WITH bound AS (
              SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{CALLBACK_OUTBOX_LIMIT_KEY}'),
                              {DEFAULT_CALLBACK_OUTBOX_LIMIT}) AS n),
@@ -38,18 +35,53 @@ pub(super) async fn enqueue_callback(
              CASE WHEN is_full THEN 'failed' ELSE 'pending' END, 0, ?8,
              CASE WHEN is_full THEN ?9 END
          FROM outbox"
-    ))
-    .bind(event_id)
-    .bind(&callback.caller_mchid)
-    .bind(&callback.event_type)
-    .bind(&callback.summary)
-    .bind(&callback.plaintext)
-    .bind(create_time)
-    .bind(callback.created_at)
-    .bind(callback.created_at * 1000)
-    .bind(OUTBOX_FULL_ERROR)
-    .execute(conn)
-    .await?;
+    )
+});
+
+/// A new callback's event id, which every retry keeps.
+fn new_event_id() -> String {
+    format!("EV-{}", kabao_protocol::aead::random_alphanumeric(24))
+}
+
+/// Adds `callback` to the outbox inside the caller's transaction, due at
+/// once, with a new event id that every retry keeps; as failed instead when
+/// its merchant already has the outbox's bound of pending callbacks.
+pub(super) async fn enqueue_callback(
+    conn: &mut SqliteConnection,
+    callback: &NewCallback,
+) -> sqlx::Result<()> {
+    sqlx::query(&ENQUEUE_CALLBACK)
+        .bind(new_event_id())
+        .bind(&callback.caller_mchid)
+        .bind(&callback.event_type)
+        .bind(&callback.summary)
+        .bind(&callback.plaintext)
+        .bind(kabao_protocol::apiv3::rfc3339_cst(callback.created_at))
+        .bind(callback.created_at)
+        .bind(callback.created_at * 1000)
+        .bind(OUTBOX_FULL_ERROR)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// [`enqueue_callback`] on the writer's connection, inside its batch.
+pub(super) fn enqueue_callback_now(
+    conn: &rusqlite::Connection,
+    callback: &NewCallback,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(&ENQUEUE_CALLBACK)?
+        .execute(rusqlite::params![
+            new_event_id(),
+            callback.caller_mchid,
+            callback.event_type,
+            callback.summary,
+            callback.plaintext,
+            kabao_protocol::apiv3::rfc3339_cst(callback.created_at),
+            callback.created_at,
+            callback.created_at * 1000,
+            OUTBOX_FULL_ERROR,
+        ])?;
     Ok(())
 }
 
@@ -81,19 +113,23 @@ impl CallbackStore for SqliteStore {
         lease_until_ms: i64,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedCallback>> {
-        let pool = &self.pool;
         let (now, until) = (now_ms, lease_until_ms);
-        let read = |row: &SqliteRow| claimed_callback_from_row(row);
-        Ok(outbox::claim_due(pool, &V3_CALLBACKS, now, until, limit, read).await?)
+        self.writer
+            .write(move |conn| {
+                let read = |row: &rusqlite::Row<'_>| claimed_callback_from_row(row);
+                outbox::claim_due(conn, &V3_CALLBACKS, now, until, limit, read)
+            })
+            .await
     }
 
     async fn next_callback_due_ms(&self) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT MIN(MAX(next_attempt_at, COALESCE(leased_until, 0)))
-             FROM v3_callbacks WHERE status = 'pending'",
-        )
-        .fetch_one(&self.pool)
-        .await?)
+        self.readers.read(|conn| {
+            conn.prepare_cached(
+                "SELECT MIN(MAX(next_attempt_at, COALESCE(leased_until, 0)))
+                 FROM v3_callbacks WHERE status = 'pending'",
+            )?
+            .query_row([], |r| r.get(0))
+        })
     }
 
     async fn release_callback_leases(&self) -> StoreResult<u64> {
@@ -106,11 +142,11 @@ impl CallbackStore for SqliteStore {
     }
 
     async fn fapiao_callback_url(&self, mchid: &str) -> StoreResult<Option<String>> {
-        let url: Option<String> =
-            sqlx::query_scalar("SELECT callback_url FROM fapiao_dev_configs WHERE mchid = ?")
-                .bind(mchid)
-                .fetch_optional(&self.pool)
-                .await?;
+        let url: Option<String> = self.point_read(|conn| {
+            conn.prepare_cached("SELECT callback_url FROM fapiao_dev_configs WHERE mchid = ?")?
+                .query_row([mchid], |r| r.get(0))
+                .optional()
+        })?;
         Ok(url.filter(|u| !u.is_empty()))
     }
 
@@ -120,8 +156,12 @@ impl CallbackStore for SqliteStore {
         attempt: &Attempt,
         after: AfterAttempt,
     ) -> StoreResult<()> {
-        let pool = &self.pool;
-        Ok(outbox::record_attempt(pool, &V3_CALLBACKS, callback_id, attempt, after).await?)
+        let attempt = attempt.clone();
+        self.writer
+            .write(move |conn| {
+                outbox::record_attempt(conn, &V3_CALLBACKS, callback_id, &attempt, after)
+            })
+            .await
     }
 
     async fn mark_callback_no_url(&self, callback_id: i64, reason: &str) -> StoreResult<()> {

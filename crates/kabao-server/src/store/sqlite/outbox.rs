@@ -3,6 +3,7 @@
 //! parameterised by an [`Outbox`] that names the tables and columns.
 
 use crate::store::outbox::{AfterAttempt, Attempt, OutboxStatus, Redelivery};
+use crate::store::shared::into_rusqlite;
 use crate::store::shared::outbox_rows::{attempt_from_row, ATTEMPT_COLUMNS};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -35,15 +36,16 @@ pub(super) trait OutboxEntry: Sized {
 }
 
 /// Takes up to `limit` pending entries due at `now` whose lease has ended,
-/// leases them until `lease_until`, and returns them in id order.
-pub(super) async fn claim_due<T>(
-    pool: &SqlitePool,
+/// leases them until `lease_until`, and returns them in id order. Runs on
+/// the writer's connection, inside its batch.
+pub(super) fn claim_due<T>(
+    conn: &rusqlite::Connection,
     outbox: &Outbox,
     now: i64,
     lease_until: i64,
     limit: i64,
-    claimed_from_row: fn(&SqliteRow) -> sqlx::Result<T>,
-) -> sqlx::Result<Vec<T>> {
+    claimed_from_row: fn(&rusqlite::Row<'_>) -> sqlx::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
     let Outbox {
         table,
         columns,
@@ -51,34 +53,32 @@ pub(super) async fn claim_due<T>(
         lease_ended,
         ..
     } = outbox;
-    let rows = sqlx::query(&format!(
+    let mut statement = conn.prepare_cached(&format!(
         "UPDATE {table} SET {lease_column} = ?1
          WHERE id IN (SELECT id FROM {table}
                       WHERE status = 'pending' AND next_attempt_at <= ?2{lease_ended}
                       ORDER BY next_attempt_at, id LIMIT ?3)
          RETURNING {columns}"
-    ))
-    .bind(lease_until)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    let mut claimed = rows
-        .iter()
-        .map(|row| Ok((row.try_get::<i64, _>("id")?, claimed_from_row(row)?)))
-        .collect::<sqlx::Result<Vec<_>>>()?;
+    ))?;
+    let mut claimed = statement
+        .query_map(rusqlite::params![lease_until, now, limit], |row| {
+            let id: i64 = row.get("id")?;
+            Ok((id, claimed_from_row(row).map_err(into_rusqlite)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     claimed.sort_by_key(|(id, _)| *id);
     Ok(claimed.into_iter().map(|(_, c)| c).collect())
 }
 
-/// Records an attempt and its consequence for entry `id`, in one transaction.
-pub(super) async fn record_attempt(
-    pool: &SqlitePool,
+/// Records an attempt and its consequence for entry `id`, on the writer's
+/// connection inside its batch.
+pub(super) fn record_attempt(
+    conn: &rusqlite::Connection,
     outbox: &Outbox,
     id: i64,
     attempt: &Attempt,
     after: AfterAttempt,
-) -> sqlx::Result<()> {
+) -> rusqlite::Result<()> {
     let Outbox {
         table,
         attempts_table,
@@ -86,44 +86,43 @@ pub(super) async fn record_attempt(
         release,
         ..
     } = outbox;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query(&format!(
+    conn.prepare_cached(&format!(
         "INSERT INTO {attempts_table} ({entry_column}, attempt, started_at_ms, url, request_body,
              http_status, latency_ms, error, response_body)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    ))
-    .bind(id)
-    .bind(attempt.attempt)
-    .bind(attempt.started_at_ms)
-    .bind(&attempt.url)
-    .bind(&attempt.request_body)
-    .bind(attempt.http_status.map(i64::from))
-    .bind(attempt.latency_ms)
-    .bind(&attempt.error)
-    .bind(&attempt.response_body)
-    .execute(&mut *tx)
-    .await?;
+    ))?
+    .execute(rusqlite::params![
+        id,
+        attempt.attempt,
+        attempt.started_at_ms,
+        attempt.url,
+        attempt.request_body,
+        attempt.http_status.map(i64::from),
+        attempt.latency_ms,
+        attempt.error,
+        attempt.response_body,
+    ])?;
     let (status, next, delivered) = match after {
         AfterAttempt::Delivered(at) => (OutboxStatus::Delivered, None, Some(at)),
         AfterAttempt::RetryAt(at) => (OutboxStatus::Pending, Some(at), None),
         AfterAttempt::Failed => (OutboxStatus::Failed, None, None),
     };
-    sqlx::query(&format!(
+    conn.prepare_cached(&format!(
         "UPDATE {table} SET status = ?, attempts = ?{release},
              next_attempt_at = COALESCE(?, next_attempt_at),
              delivered_at = COALESCE(?, delivered_at),
              last_error = COALESCE(?, last_error)
          WHERE id = ?"
-    ))
-    .bind(status.as_str())
-    .bind(attempt.attempt)
-    .bind(next)
-    .bind(delivered)
-    .bind(&attempt.error)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
+    ))?
+    .execute(rusqlite::params![
+        status.as_str(),
+        attempt.attempt,
+        next,
+        delivered,
+        attempt.error,
+        id,
+    ])?;
+    Ok(())
 }
 
 /// Ends entry `id` as `no_url`, with `reason` as its last error.

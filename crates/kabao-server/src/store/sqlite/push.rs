@@ -91,16 +91,12 @@ impl PushStore for SqliteStore {
         lease_until: i64,
         limit: i64,
     ) -> StoreResult<Vec<ClaimedPush>> {
-        let pool = &self.pool;
-        Ok(outbox::claim_due(
-            pool,
-            &EVENT_PUSHES,
-            now,
-            lease_until,
-            limit,
-            |row: &SqliteRow| claimed_push_from_row(row),
-        )
-        .await?)
+        self.writer
+            .write(move |conn| {
+                let read = |row: &rusqlite::Row<'_>| claimed_push_from_row(row);
+                outbox::claim_due(conn, &EVENT_PUSHES, now, lease_until, limit, read)
+            })
+            .await
     }
 
     async fn record_push_attempt(
@@ -109,7 +105,12 @@ impl PushStore for SqliteStore {
         attempt: &Attempt,
         after: AfterAttempt,
     ) -> StoreResult<()> {
-        Ok(outbox::record_attempt(&self.pool, &EVENT_PUSHES, push_id, attempt, after).await?)
+        let attempt = attempt.clone();
+        self.writer
+            .write(move |conn| {
+                outbox::record_attempt(conn, &EVENT_PUSHES, push_id, &attempt, after)
+            })
+            .await
     }
 
     async fn mark_push_no_url(&self, push_id: i64, reason: &str) -> StoreResult<()> {

@@ -7,7 +7,6 @@
 
 mod control;
 mod create;
-mod events;
 pub(super) mod jobs;
 mod read;
 mod reverse;
@@ -17,8 +16,8 @@ use super::lock_name;
 use super::PostgresStore;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::store::fapiao::{
-    ApplicationHead, ApplicationRefusal, CreatedApplication, FapiaoCard, FapiaoStore, JobRun,
-    NewApplication, PendingJob, ReverseRefusal, ReverseTarget, StoredApplication,
+    ApplicationHead, ApplicationRefusal, CreatedApplication, FapiaoCard, FapiaoStore,
+    NewApplication, PendingJob, ReverseRefusal, ReverseTarget, StepsRun, StoredApplication,
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
@@ -121,23 +120,28 @@ impl FapiaoStore for PostgresStore {
         Ok(outcome)
     }
 
-    async fn run_next_fapiao_job(&self, now: i64) -> StoreResult<Option<JobRun>> {
-        // A plain read first, so an idle poll never opens a transaction.
-        let due: Option<i64> = sqlx::query_scalar(
-            "SELECT 1::BIGINT FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= $1 LIMIT 1",
-        )
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        if due.is_none() {
-            return Ok(None);
-        }
-        let mut tx = self.pool.begin().await?;
-        let ran = steps::run_next(&mut tx, now).await?;
-        if ran.is_some() {
+    async fn run_due_fapiao_jobs(&self, now: i64, most: usize) -> StoreResult<StepsRun> {
+        let mut run = StepsRun::default();
+        while run.ran < most {
+            // A plain read first, so an idle poll never opens a transaction.
+            let due: Option<i64> = sqlx::query_scalar(
+                "SELECT 1::BIGINT FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= $1 LIMIT 1",
+            )
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+            if due.is_none() {
+                break;
+            }
+            let mut tx = self.pool.begin().await?;
+            let Some(enqueued) = steps::run_next(&mut tx, now).await? else {
+                break;
+            };
             tx.commit().await?;
+            run.ran += 1;
+            run.callbacks_enqueued += usize::from(enqueued);
         }
-        Ok(ran)
+        Ok(run)
     }
 
     async fn set_fapiao_outcome(

@@ -3,16 +3,19 @@
 //! steps) and deleted in the transaction that applies it, so a step runs
 //! once even with several kabao processes, and a process that dies
 //! mid-step leaves it, rolled back, to another. Its callback and the next
-//! step are written in the same transaction.
+//! step are written in the same transaction. What a step changes is
+//! decided by [`decide`], shared with SQLite.
 
-use super::events::{enqueue_fapiao_event, EventSubject};
 use super::jobs::{schedule_job, NewJob};
-use super::read::{fapiao_from_row, FAPIAO_COLUMNS};
-use crate::domain::fapiao::face::{ApplicationKind, CardInformation};
-use crate::domain::fapiao::numbers::{new_card_code, new_numbers, NumberStyle};
-use crate::domain::fapiao::{CardStatus, FapiaoEvent, FapiaoStatus, JobAction};
-use crate::store::fapiao::{IssuedFapiao, JobRun, StoredFapiao};
+use crate::domain::fapiao::face::ApplicationKind;
+use crate::domain::fapiao::JobAction;
+use crate::store::corrupt;
+use crate::store::postgres::callback::enqueue_callback;
+use crate::store::shared::fapiao_step::{
+    decide, EventSubject, FapiaoChange, StepFapiao, UPDATE_FAPIAO,
+};
 use sqlx::PgConnection;
+use std::sync::LazyLock;
 
 /// A claimed step.
 #[derive(sqlx::FromRow)]
@@ -33,8 +36,34 @@ impl Job {
     }
 }
 
-/// Takes and runs the earliest due step, if any.
-pub(super) async fn run_next(conn: &mut PgConnection, now: i64) -> sqlx::Result<Option<JobRun>> {
+/// What a step reads, its fapiao row locked.
+#[derive(sqlx::FromRow)]
+struct Context {
+    caller_mchid: String,
+    kind: String,
+    status: String,
+    card_status: Option<String>,
+    card_json: Option<String>,
+}
+
+/// [`UPDATE_FAPIAO`] with PostgreSQL's numbered placeholders.
+static UPDATE_FAPIAO_PG: LazyLock<String> = LazyLock::new(|| {
+    let mut numbered = String::with_capacity(UPDATE_FAPIAO.len() + 16);
+    let mut next = 1;
+    for c in UPDATE_FAPIAO.chars() {
+        if c == '?' {
+            numbered.push_str(&format!("${next}"));
+            next += 1;
+        } else {
+            numbered.push(c);
+        }
+    }
+    numbered
+});
+
+/// Takes and runs the earliest due step: None when none is due, else
+/// whether it enqueued a callback.
+pub(super) async fn run_next(conn: &mut PgConnection, now: i64) -> sqlx::Result<Option<bool>> {
     let claimed: Option<Job> = sqlx::query_as(
         "DELETE FROM fapiao_jobs WHERE id = (
            SELECT id FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at, id
@@ -47,280 +76,87 @@ pub(super) async fn run_next(conn: &mut PgConnection, now: i64) -> sqlx::Result<
     let Some(job) = claimed else {
         return Ok(None);
     };
-    let context: Option<(String, String)> = sqlx::query_as(
-        "SELECT caller_mchid, kind FROM fapiao_applications WHERE owner_mchid = $1 AND fapiao_apply_id = $2",
+    Ok(Some(apply(conn, &job, now).await?))
+}
+
+/// Runs one claimed step; true when it enqueued a callback. A step whose
+/// fapiao is gone or has moved on is dropped.
+async fn apply(conn: &mut PgConnection, job: &Job, now: i64) -> sqlx::Result<bool> {
+    let context: Option<Context> = sqlx::query_as(
+        "SELECT a.caller_mchid, a.kind, f.status, f.card_status, f.card_json
+         FROM fapiaos f JOIN fapiao_applications a
+           ON a.owner_mchid = f.owner_mchid AND a.fapiao_apply_id = f.fapiao_apply_id
+         WHERE f.owner_mchid = $1 AND f.fapiao_apply_id = $2 AND f.fapiao_id = $3
+         FOR UPDATE OF f",
     )
-    .bind(&job.owner_mchid)
-    .bind(&job.fapiao_apply_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let row = sqlx::query(&format!(
-        "SELECT {FAPIAO_COLUMNS} FROM fapiaos WHERE owner_mchid = $1 AND fapiao_apply_id = $2 AND fapiao_id = $3
-         FOR UPDATE"
-    ))
     .bind(&job.owner_mchid)
     .bind(&job.fapiao_apply_id)
     .bind(&job.fapiao_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (Some((caller_mchid, kind)), Some(row)) = (context, row) else {
-        // The fapiao is gone: the step is dropped.
-        return Ok(Some(JobRun {
-            callback_enqueued: false,
-        }));
+    let Some(context) = context else {
+        return Ok(false);
     };
-    let fapiao = fapiao_from_row(&row)?;
-    let kind = ApplicationKind::parse(&kind).unwrap_or(ApplicationKind::Classic);
+    let Some(action) = JobAction::parse(&job.action) else {
+        return Ok(false);
+    };
+    let fapiao = StepFapiao::from_columns(
+        job.fapiao_id.clone(),
+        &context.status,
+        context.card_status.as_deref(),
+        context.card_json.as_deref(),
+    )
+    .map_err(|(column, e)| corrupt(column, e))?;
     let subject = EventSubject {
-        caller_mchid: &caller_mchid,
+        caller_mchid: &context.caller_mchid,
         owner_mchid: &job.owner_mchid,
         fapiao_apply_id: &job.fapiao_apply_id,
+        kind: ApplicationKind::parse(&context.kind).unwrap_or(ApplicationKind::Classic),
     };
-    let step = Step {
-        conn,
-        job: &job,
-        fapiao: &fapiao,
-        subject: &subject,
-        kind,
-        now,
+    let Some(decision) = decide(action, &fapiao, job.failure(), &subject, now) else {
+        return Ok(false);
     };
-    let enqueued = match JobAction::parse(&job.action) {
-        Some(JobAction::Issue) => step.issue().await?,
-        Some(JobAction::InsertCard) => step.insert_card().await?,
-        Some(JobAction::Reverse) => step.reverse().await?,
-        Some(JobAction::DiscardCard) => step.discard_card().await?,
-        None => false,
-    };
-    Ok(Some(JobRun {
-        callback_enqueued: enqueued,
-    }))
-}
-
-/// One step being applied to one fapiao.
-struct Step<'a> {
-    conn: &'a mut PgConnection,
-    job: &'a Job,
-    fapiao: &'a StoredFapiao,
-    subject: &'a EventSubject<'a>,
-    kind: ApplicationKind,
-    now: i64,
-}
-
-impl Step<'_> {
-    /// ISSUE_ACCEPTED → ISSUED (card INSERT_ACCEPTED when it has a card) or
-    /// ISSUE_FAILED; FAPIAO.ISSUED either way.
-    async fn issue(mut self) -> sqlx::Result<bool> {
-        if self.fapiao.status != FapiaoStatus::IssueAccepted {
-            return Ok(false);
-        }
-        let job = self.job;
-        if let Some((code, message)) = job.failure() {
-            self.set(
-                "status = ?, error_code = ?, error_message = ?",
-                &[
-                    Some(FapiaoStatus::IssueFailed.as_str()),
-                    Some(code),
-                    Some(message),
-                ],
-            )
-            .await?;
-            return self
-                .event(FapiaoEvent::Issued, FapiaoStatus::IssueFailed, None)
-                .await;
-        }
-        let blue = self.numbers();
-        let card_status = self
-            .fapiao
-            .card
-            .as_ref()
-            .map(|_| CardStatus::InsertAccepted);
-        let blue = serde_json::to_string(&blue).unwrap_or_default();
-        self.set(
-            "status = ?, blue_json = ?, card_status = ?",
-            &[
-                Some(FapiaoStatus::Issued.as_str()),
-                Some(&blue),
-                card_status.map(CardStatus::as_str),
-            ],
-        )
-        .await?;
-        if card_status.is_some() {
-            self.schedule(JobAction::InsertCard).await?;
-        }
-        self.event(FapiaoEvent::Issued, FapiaoStatus::Issued, card_status)
-            .await
-    }
-
-    /// card INSERT_ACCEPTED → INSERTED with a card code; FAPIAO.CARD_INSERTED.
-    async fn insert_card(mut self) -> sqlx::Result<bool> {
-        if self.fapiao.card_status != Some(CardStatus::InsertAccepted) {
-            return Ok(false);
-        }
-        let Some(card) = self.fapiao.card.clone() else {
-            return Ok(false);
-        };
-        let card = CardInformation {
-            card_code: card.card_code.or_else(|| Some(new_card_code())),
-            ..card
-        };
-        let card = serde_json::to_string(&card).unwrap_or_default();
-        self.set(
-            "card_status = ?, card_json = ?",
-            &[Some(CardStatus::Inserted.as_str()), Some(&card)],
-        )
-        .await?;
-        self.event(
-            FapiaoEvent::CardInserted,
-            self.fapiao.status,
-            Some(CardStatus::Inserted),
-        )
-        .await
-    }
-
-    /// REVERSE_ACCEPTED → REVERSED (its card DISCARD_ACCEPTED) or
-    /// REVERSE_FAILED; FAPIAO.REVERSED either way.
-    async fn reverse(mut self) -> sqlx::Result<bool> {
-        if self.fapiao.status != FapiaoStatus::ReverseAccepted {
-            return Ok(false);
-        }
-        let job = self.job;
-        if let Some((code, message)) = job.failure() {
-            self.set(
-                "status = ?, error_code = ?, error_message = ?",
-                &[
-                    Some(FapiaoStatus::ReverseFailed.as_str()),
-                    Some(code),
-                    Some(message),
-                ],
-            )
-            .await?;
-            return self
-                .event(
-                    FapiaoEvent::Reversed,
-                    FapiaoStatus::ReverseFailed,
-                    self.fapiao.card_status,
-                )
-                .await;
-        }
-        let red = self.numbers();
-        let in_package = matches!(
-            self.fapiao.card_status,
-            Some(CardStatus::Inserted | CardStatus::InsertAccepted)
-        );
-        let card_status = if in_package {
-            Some(CardStatus::DiscardAccepted)
-        } else {
-            self.fapiao.card_status
-        };
-        let red = serde_json::to_string(&red).unwrap_or_default();
-        self.set(
-            "status = ?, red_json = ?, card_status = ?",
-            &[
-                Some(FapiaoStatus::Reversed.as_str()),
-                Some(&red),
-                card_status.map(CardStatus::as_str),
-            ],
-        )
-        .await?;
-        if in_package {
-            self.schedule(JobAction::DiscardCard).await?;
-        }
-        self.event(FapiaoEvent::Reversed, FapiaoStatus::Reversed, card_status)
-            .await
-    }
-
-    /// card DISCARD_ACCEPTED → DISCARDED; FAPIAO.CARD_DISCARDED.
-    async fn discard_card(mut self) -> sqlx::Result<bool> {
-        if self.fapiao.card_status != Some(CardStatus::DiscardAccepted) {
-            return Ok(false);
-        }
-        self.set("card_status = ?", &[Some(CardStatus::Discarded.as_str())])
-            .await?;
-        self.event(
-            FapiaoEvent::CardDiscarded,
-            self.fapiao.status,
-            Some(CardStatus::Discarded),
-        )
-        .await
-    }
-
-    fn numbers(&self) -> IssuedFapiao {
-        let style = if self.kind.is_digital() {
-            NumberStyle::Digital
-        } else {
-            NumberStyle::Classic
-        };
-        let year = time::OffsetDateTime::from_unix_timestamp(self.now)
-            .map(|t| t.year())
-            .unwrap_or(2026);
-        IssuedFapiao {
-            numbers: new_numbers(style, year),
-            issued_at: self.now,
-        }
-    }
-
-    /// `UPDATE fapiaos SET <assignments>, updated_at = now` for this
-    /// fapiao, binding `values` to the assignments' `?` placeholders in
-    /// order (numbered here after the four fixed parameters).
-    async fn set(&mut self, assignments: &str, values: &[Option<&str>]) -> sqlx::Result<()> {
-        let mut numbered = String::with_capacity(assignments.len() + 8);
-        let mut next = 5;
-        for c in assignments.chars() {
-            if c == '?' {
-                numbered.push_str(&format!("${next}"));
-                next += 1;
-            } else {
-                numbered.push(c);
-            }
-        }
-        let sql = format!(
-            "UPDATE fapiaos SET {numbered}, updated_at = $1
-             WHERE owner_mchid = $2 AND fapiao_apply_id = $3 AND fapiao_id = $4"
-        );
-        let mut query = sqlx::query(&sql)
-            .bind(self.now)
-            .bind(&self.job.owner_mchid)
-            .bind(&self.job.fapiao_apply_id)
-            .bind(&self.job.fapiao_id);
-        for value in values {
-            query = query.bind(*value);
-        }
-        query.execute(&mut *self.conn).await?;
-        Ok(())
-    }
-
-    /// Schedules the card step that follows this one.
-    async fn schedule(&mut self, action: JobAction) -> sqlx::Result<()> {
+    write_change(conn, job, &decision.change, now).await?;
+    if let Some(next) = decision.next {
         schedule_job(
-            self.conn,
+            conn,
             &NewJob {
-                owner_mchid: &self.job.owner_mchid,
-                fapiao_apply_id: &self.job.fapiao_apply_id,
-                fapiao_id: &self.job.fapiao_id,
-                action,
-                now: self.now,
+                owner_mchid: &job.owner_mchid,
+                fapiao_apply_id: &job.fapiao_apply_id,
+                fapiao_id: &job.fapiao_id,
+                action: next,
+                now,
             },
         )
         .await?;
-        Ok(())
     }
+    enqueue_callback(conn, &decision.callback).await?;
+    Ok(true)
+}
 
-    async fn event(
-        &mut self,
-        event: FapiaoEvent,
-        status: FapiaoStatus,
-        card_status: Option<CardStatus>,
-    ) -> sqlx::Result<bool> {
-        enqueue_fapiao_event(
-            self.conn,
-            self.subject,
-            event,
-            &self.fapiao.fapiao_id,
-            status,
-            card_status,
-            self.now,
-        )
+async fn write_change(
+    conn: &mut PgConnection,
+    job: &Job,
+    change: &FapiaoChange,
+    now: i64,
+) -> sqlx::Result<()> {
+    let (error_code, error_message) = match &change.error {
+        Some((code, message)) => (Some(code.as_str()), Some(message.as_str())),
+        None => (None, None),
+    };
+    sqlx::query(&UPDATE_FAPIAO_PG)
+        .bind(change.status.as_str())
+        .bind(change.card_status.map(|c| c.as_str()))
+        .bind(error_code)
+        .bind(error_message)
+        .bind(change.blue_json.as_deref())
+        .bind(change.red_json.as_deref())
+        .bind(change.card_json.as_deref())
+        .bind(now)
+        .bind(&job.owner_mchid)
+        .bind(&job.fapiao_apply_id)
+        .bind(&job.fapiao_id)
+        .execute(conn)
         .await?;
-        Ok(true)
-    }
+    Ok(())
 }

@@ -4,7 +4,6 @@
 
 mod control;
 mod create;
-mod events;
 mod read;
 mod reverse;
 mod steps;
@@ -12,8 +11,8 @@ mod steps;
 use super::SqliteStore;
 use crate::domain::fapiao::outcome::Outcome;
 use crate::store::fapiao::{
-    ApplicationHead, ApplicationRefusal, CreatedApplication, FapiaoCard, FapiaoStore, JobRun,
-    NewApplication, PendingJob, ReverseRefusal, ReverseTarget, StoredApplication,
+    ApplicationHead, ApplicationRefusal, CreatedApplication, FapiaoCard, FapiaoStore,
+    NewApplication, PendingJob, ReverseRefusal, ReverseTarget, StepsRun, StoredApplication,
 };
 use crate::store::StoreResult;
 use async_trait::async_trait;
@@ -93,7 +92,7 @@ impl FapiaoStore for SqliteStore {
         Ok(outcome)
     }
 
-    async fn run_next_fapiao_job(&self, now: i64) -> StoreResult<Option<JobRun>> {
+    async fn run_due_fapiao_jobs(&self, now: i64, most: usize) -> StoreResult<StepsRun> {
         // A plain read first, so an idle poll never takes the write lock.
         let due = self.readers.read(|conn| {
             conn.prepare_cached(
@@ -102,14 +101,11 @@ impl FapiaoStore for SqliteStore {
             .query_row([now], |r| r.get::<_, bool>(0))
         })?;
         if !due {
-            return Ok(None);
+            return Ok(StepsRun::default());
         }
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let ran = steps::run_next(&mut tx, now).await?;
-        if ran.is_some() {
-            tx.commit().await?;
-        }
-        Ok(ran)
+        self.writer
+            .write(move |conn| steps::run_due(conn, now, most))
+            .await
     }
 
     async fn set_fapiao_outcome(
