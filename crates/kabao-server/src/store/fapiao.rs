@@ -258,8 +258,8 @@ pub trait FapiaoStore: Send + Sync {
     /// Takes the steps due at `now`, earliest first, at most `most` of
     /// them, and runs each in the transaction that deletes it (so no two
     /// processes run a step twice), enqueueing its callback and scheduling
-    /// the next step. SQLite runs the round in one writer batch, PostgreSQL
-    /// one transaction per step.
+    /// the next step, the whole round in one transaction (on SQLite, one
+    /// writer batch).
     async fn run_due_fapiao_jobs(&self, now: i64, most: usize) -> StoreResult<StepsRun>;
 
     /// Sets the outcome of an owner's applications (`fapiao_apply_id` None:

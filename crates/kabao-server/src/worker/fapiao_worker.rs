@@ -1,7 +1,7 @@
 //! The fapiao worker: runs the due asynchronous steps of the fapiao state
 //! machine (`fapiao_jobs`: issue, insert card, reverse, discard card) in
-//! rounds (SQLite: one writer batch a round; PostgreSQL: one transaction a
-//! step), then wakes the callback worker. Steps are persisted,
+//! rounds of one transaction each (on SQLite, one writer batch), then wakes
+//! the callback worker. Steps are persisted,
 //! so a restart continues them; one process or several, a step runs once.
 
 use super::background::{Next, Rounds, Worker};
@@ -14,8 +14,9 @@ use tokio::sync::{watch, Notify};
 /// How often the worker looks for due steps when nobody wakes it (steps
 /// delayed by `after_seconds` or by a clock move become due this way).
 pub const FAPIAO_POLL_INTERVAL: Duration = Duration::from_millis(100);
-/// Most steps in one round: a round is one SQLite writer batch, which
-/// card inserts and requests' writes queue behind, so it is kept short.
+/// Most steps in one round: a round is one transaction (on SQLite a writer
+/// batch, which card inserts and requests' writes queue behind), so it is
+/// kept short.
 const BATCH: usize = 32;
 
 /// Starts the fapiao worker on the current tokio runtime: `wakeup` is

@@ -121,26 +121,19 @@ impl FapiaoStore for PostgresStore {
     }
 
     async fn run_due_fapiao_jobs(&self, now: i64, most: usize) -> StoreResult<StepsRun> {
-        let mut run = StepsRun::default();
-        while run.ran < most {
-            // A plain read first, so an idle poll never opens a transaction.
-            let due: Option<i64> = sqlx::query_scalar(
-                "SELECT 1::BIGINT FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= $1 LIMIT 1",
-            )
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await?;
-            if due.is_none() {
-                break;
-            }
-            let mut tx = self.pool.begin().await?;
-            let Some(enqueued) = steps::run_next(&mut tx, now).await? else {
-                break;
-            };
-            tx.commit().await?;
-            run.ran += 1;
-            run.callbacks_enqueued += usize::from(enqueued);
+        // A plain read first, so an idle poll never opens a transaction.
+        let due: Option<i64> = sqlx::query_scalar(
+            "SELECT 1::BIGINT FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= $1 LIMIT 1",
+        )
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if due.is_none() {
+            return Ok(StepsRun::default());
         }
+        let mut tx = self.pool.begin().await?;
+        let run = steps::run_due(&mut tx, now, most).await?;
+        tx.commit().await?;
         Ok(run)
     }
 

@@ -1,15 +1,17 @@
-//! Running one due step of the state machine: the step row is claimed
-//! (`FOR UPDATE SKIP LOCKED`, so processes polling together take different
-//! steps) and deleted in the transaction that applies it, so a step runs
-//! once even with several kabao processes, and a process that dies
-//! mid-step leaves it, rolled back, to another. Its callback and the next
-//! step are written in the same transaction. What a step changes is
+//! Running due steps of the state machine, a round of them in one
+//! transaction: each step row is claimed (`FOR UPDATE SKIP LOCKED`, so
+//! processes polling together take different steps) and deleted in the
+//! transaction that applies it, so a step runs once even with several kabao
+//! processes, and a process that dies mid-round leaves its steps, rolled
+//! back, to another. Each step's callback and the step that follows are
+//! written in the same transaction. What a step changes is
 //! decided by [`decide`], shared with SQLite.
 
 use super::jobs::{schedule_job, NewJob};
 use crate::domain::fapiao::face::ApplicationKind;
 use crate::domain::fapiao::JobAction;
 use crate::store::corrupt;
+use crate::store::fapiao::StepsRun;
 use crate::store::postgres::callback::enqueue_callback;
 use crate::store::shared::fapiao_step::{
     decide, EventSubject, FapiaoChange, StepFapiao, UPDATE_FAPIAO,
@@ -20,12 +22,14 @@ use std::sync::LazyLock;
 /// A claimed step.
 #[derive(sqlx::FromRow)]
 struct Job {
+    id: i64,
     owner_mchid: String,
     fapiao_apply_id: String,
     fapiao_id: String,
     action: String,
     fail_code: Option<String>,
     fail_message: Option<String>,
+    due_at: Option<i64>,
 }
 
 impl Job {
@@ -61,22 +65,33 @@ static UPDATE_FAPIAO_PG: LazyLock<String> = LazyLock::new(|| {
     numbered
 });
 
-/// Takes and runs the earliest due step: None when none is due, else
-/// whether it enqueued a callback.
-pub(super) async fn run_next(conn: &mut PgConnection, now: i64) -> sqlx::Result<Option<bool>> {
-    let claimed: Option<Job> = sqlx::query_as(
-        "DELETE FROM fapiao_jobs WHERE id = (
+/// Takes up to `most` due steps (`FOR UPDATE SKIP LOCKED`: those another
+/// process holds are left to it) and runs them, earliest first, inside the
+/// caller's transaction.
+pub(super) async fn run_due(
+    conn: &mut PgConnection,
+    now: i64,
+    most: usize,
+) -> sqlx::Result<StepsRun> {
+    let mut claimed: Vec<Job> = sqlx::query_as(
+        "DELETE FROM fapiao_jobs WHERE id IN (
            SELECT id FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at, id
-           LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING owner_mchid, fapiao_apply_id, fapiao_id, action, fail_code, fail_message",
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING id, owner_mchid, fapiao_apply_id, fapiao_id, action, fail_code, fail_message, due_at",
     )
     .bind(now)
-    .fetch_optional(&mut *conn)
+    .bind(i64::try_from(most).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
     .await?;
-    let Some(job) = claimed else {
-        return Ok(None);
-    };
-    Ok(Some(apply(conn, &job, now).await?))
+    claimed.sort_by_key(|job| (job.due_at, job.id));
+    let mut run = StepsRun::default();
+    for job in &claimed {
+        run.ran += 1;
+        if apply(conn, job, now).await? {
+            run.callbacks_enqueued += 1;
+        }
+    }
+    Ok(run)
 }
 
 /// Runs one claimed step; true when it enqueued a callback. A step whose
