@@ -87,6 +87,24 @@ impl SqliteStore {
             Err(read) => self.readers.read(read),
         }
     }
+
+    /// A keyed lookup of at most one row through [`Self::point_read`],
+    /// read with one of the row conversions shared with PostgreSQL.
+    fn point_row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        from_row: impl Fn(&rusqlite::Row<'_>) -> sqlx::Result<T>,
+    ) -> StoreResult<Option<T>> {
+        use rusqlite::OptionalExtension;
+        self.point_read(|conn| {
+            conn.prepare_cached(sql)?
+                .query_row(params, |row| {
+                    from_row(row).map_err(crate::store::shared::into_rusqlite)
+                })
+                .optional()
+        })
+    }
 }
 
 /// Applies pending migrations, each in its own transaction.

@@ -75,11 +75,11 @@ impl TaxiFleetStore for SqliteStore {
     }
 
     async fn company(&self, company_mchid: &str) -> StoreResult<Option<TaxiCompany>> {
-        let row = sqlx::query(&format!("{SELECT_COMPANY} WHERE company_mchid = ?"))
-            .bind(company_mchid)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(company_from_row).transpose()?)
+        self.point_row(
+            &format!("{SELECT_COMPANY} WHERE company_mchid = ?"),
+            [company_mchid],
+            |row| company_from_row(row),
+        )
     }
 
     async fn put_taxi(&self, taxi: &Taxi, now: i64) -> StoreResult<Taxi> {
@@ -116,15 +116,13 @@ impl TaxiFleetStore for SqliteStore {
         region_id: i64,
         plate_number: &str,
     ) -> StoreResult<Option<Taxi>> {
-        let row = sqlx::query(&format!(
-            "{SELECT_TAXI} WHERE t.provider_mchid = ? AND t.region_id = ? AND t.plate_number = ?"
-        ))
-        .bind(provider_mchid)
-        .bind(region_id)
-        .bind(plate_number)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(taxi_from_row).transpose()?)
+        self.point_row(
+            &format!(
+                "{SELECT_TAXI} WHERE t.provider_mchid = ? AND t.region_id = ? AND t.plate_number = ?"
+            ),
+            rusqlite::params![provider_mchid, region_id, plate_number],
+            |row| taxi_from_row(row),
+        )
     }
 
     async fn taxi_company(
@@ -186,15 +184,13 @@ impl TaxiFleetStore for SqliteStore {
         region_id: i64,
         driver_license: &str,
     ) -> StoreResult<Option<TaxiDriver>> {
-        let row = sqlx::query(&format!(
-            "{SELECT_DRIVER} WHERE d.provider_mchid = ? AND d.region_id = ? AND d.driver_license = ?"
-        ))
-        .bind(provider_mchid)
-        .bind(region_id)
-        .bind(driver_license)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(driver_from_row).transpose()?)
+        self.point_row(
+            &format!(
+                "{SELECT_DRIVER} WHERE d.provider_mchid = ? AND d.region_id = ? AND d.driver_license = ?"
+            ),
+            rusqlite::params![provider_mchid, region_id, driver_license],
+            |row| driver_from_row(row),
+        )
     }
 
     async fn add_punch(&self, punch: &TaxiPunch) -> StoreResult<()> {

@@ -2,10 +2,12 @@
 //! made from them, at most one per trip.
 
 use crate::domain::taxi::card_package::{CARD_DISCARDED, CARD_INSERTED};
+use crate::store::shared::into_rusqlite;
 use crate::store::shared::taxi_rows::{card_from_row, CARD_SELECT};
 use crate::store::taxi_trips::{NewTaxiCard, NewTaxiMedia, TaxiCard, TaxiCardOutcome};
 use crate::store::StoreResult;
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use rusqlite::OptionalExtension;
+use sqlx::SqlitePool;
 
 /// Keeps an uploaded file, unbound.
 pub(super) async fn put_media(pool: &SqlitePool, media: &NewTaxiMedia) -> StoreResult<()> {
@@ -46,86 +48,87 @@ pub(super) async fn renew_media(
     Ok(done.rows_affected() == 1)
 }
 
-/// The body of `insert_taxi_card` inside `conn`'s transaction; anything
-/// but `Inserted` leaves the transaction to roll back.
-pub(super) async fn insert_card(
-    conn: &mut SqliteConnection,
+/// The body of `insert_taxi_card`, on the writer's connection inside its
+/// batch: one trip's two inserts are serialised by the writer, so the
+/// second sees the first's card. Anything but `Inserted` writes nothing.
+pub(super) fn insert_card(
+    conn: &rusqlite::Connection,
     card: &NewTaxiCard,
-) -> StoreResult<TaxiCardOutcome> {
-    let existing = sqlx::query(&format!("{CARD_SELECT} WHERE c.ride_id = ?"))
-        .bind(card.ride_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if let Some(row) = existing {
-        let hash: String = row.try_get("request_hash")?;
-        let stored = card_from_row(&row)?;
+) -> rusqlite::Result<TaxiCardOutcome> {
+    let existing = conn
+        .prepare_cached(&format!("{CARD_SELECT} WHERE c.ride_id = ?"))?
+        .query_row([card.ride_id], |row| {
+            let hash: String = row.get("request_hash")?;
+            Ok((hash, card_from_row(row).map_err(into_rusqlite)?))
+        })
+        .optional()?;
+    if let Some((hash, stored)) = existing {
         return Ok(if hash == card.request_hash {
             TaxiCardOutcome::Replayed(stored)
         } else {
             TaxiCardOutcome::TripAlreadyCarded(stored)
         });
     }
-    if let Some(issue) = media_issue(conn, card).await? {
+    if let Some(issue) = media_issue(conn, card)? {
         return Ok(TaxiCardOutcome::MediaRejected { issue });
     }
-    let fapiao = serde_json::to_string(&card.fapiao).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO taxi_cards (ride_id, provider_mchid, company_mchid, appid, openid, card_id,
-           card_code, fapiao_media_id, fapiao_json, request_hash, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         RETURNING id",
-    )
-    .bind(card.ride_id)
-    .bind(&card.provider_mchid)
-    .bind(&card.company_mchid)
-    .bind(&card.appid)
-    .bind(&card.openid)
-    .bind(&card.card_id)
-    .bind(&card.card_code)
-    .bind(&card.fapiao_media_id)
-    .bind(fapiao)
-    .bind(&card.request_hash)
-    .bind(CARD_INSERTED)
-    .bind(card.now)
-    .bind(card.now)
-    .fetch_one(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE taxi_media SET bound_to = ? WHERE fapiao_media_id = ?")
-        .bind(id)
-        .bind(&card.fapiao_media_id)
-        .execute(&mut *conn)
-        .await?;
-    let row = sqlx::query(&format!("{CARD_SELECT} WHERE c.id = ?"))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(TaxiCardOutcome::Inserted(card_from_row(&row)?))
+    let fapiao = serde_json::to_string(&card.fapiao)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
+    let id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO taxi_cards (ride_id, provider_mchid, company_mchid, appid, openid, card_id,
+               card_code, fapiao_media_id, fapiao_json, request_hash, status, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             RETURNING id",
+        )?
+        .query_row(
+            rusqlite::params![
+                card.ride_id,
+                card.provider_mchid,
+                card.company_mchid,
+                card.appid,
+                card.openid,
+                card.card_id,
+                card.card_code,
+                card.fapiao_media_id,
+                fapiao,
+                card.request_hash,
+                CARD_INSERTED,
+                card.now,
+                card.now,
+            ],
+            |r| r.get(0),
+        )?;
+    conn.prepare_cached("UPDATE taxi_media SET bound_to = ? WHERE fapiao_media_id = ?")?
+        .execute(rusqlite::params![id, card.fapiao_media_id])?;
+    let stored = conn
+        .prepare_cached(&format!("{CARD_SELECT} WHERE c.id = ?"))?
+        .query_row([id], |row| card_from_row(row).map_err(into_rusqlite))?;
+    Ok(TaxiCardOutcome::Inserted(stored))
 }
 
 /// Why `card`'s media cannot be used, if it cannot. Another provider's
 /// file reads as unknown, so ids never leak across providers.
-async fn media_issue(
-    conn: &mut SqliteConnection,
+fn media_issue(
+    conn: &rusqlite::Connection,
     card: &NewTaxiCard,
-) -> sqlx::Result<Option<String>> {
+) -> rusqlite::Result<Option<String>> {
     let id = &card.fapiao_media_id;
-    let row = sqlx::query(
-        "SELECT company_mchid, expires_at, bound_to FROM taxi_media
-         WHERE fapiao_media_id = ? AND provider_mchid = ?",
-    )
-    .bind(id)
-    .bind(&card.provider_mchid)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else {
+    let row: Option<(String, i64, Option<i64>)> = conn
+        .prepare_cached(
+            "SELECT company_mchid, expires_at, bound_to FROM taxi_media
+             WHERE fapiao_media_id = ? AND provider_mchid = ?",
+        )?
+        .query_row([id, &card.provider_mchid], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((company, expires_at, bound_to)) = row else {
         return Ok(Some(format!(
             "{id} is not a taxi fapiao file uploaded by service provider {} (cards/upload-file)",
             card.provider_mchid
         )));
     };
-    let company: String = row.try_get("company_mchid")?;
-    let expires_at: i64 = row.try_get("expires_at")?;
-    let bound_to: Option<i64> = row.try_get("bound_to")?;
     if company != card.company_mchid {
         return Ok(Some(format!(
             "{id} was uploaded for company {company}, not for company_mchid {}",

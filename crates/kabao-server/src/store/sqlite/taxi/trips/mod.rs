@@ -31,7 +31,7 @@ impl TaxiTripStore for SqliteStore {
     }
 
     async fn trip_by_token(&self, provider_mchid: &str, token: &str) -> StoreResult<Option<Ride>> {
-        rides::ride_where(&self.pool, provider_mchid, "token", token).await
+        rides::ride_where(self, provider_mchid, "token", token)
     }
 
     async fn ride_by_transaction(
@@ -39,7 +39,7 @@ impl TaxiTripStore for SqliteStore {
         provider_mchid: &str,
         transaction_id: &str,
     ) -> StoreResult<Option<Ride>> {
-        rides::ride_where(&self.pool, provider_mchid, "transaction_id", transaction_id).await
+        rides::ride_where(self, provider_mchid, "transaction_id", transaction_id)
     }
 
     async fn put_taxi_media(&self, media: &NewTaxiMedia) -> StoreResult<()> {
@@ -56,14 +56,10 @@ impl TaxiTripStore for SqliteStore {
     }
 
     async fn insert_taxi_card(&self, card: &NewTaxiCard) -> StoreResult<TaxiCardOutcome> {
-        // BEGIN IMMEDIATE: two inserts for one trip queue on the write lock,
-        // so the second sees the first's card.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let outcome = cards::insert_card(&mut tx, card).await?;
-        if matches!(outcome, TaxiCardOutcome::Inserted(_)) {
-            tx.commit().await?;
-        }
-        Ok(outcome)
+        let card = card.clone();
+        self.writer
+            .write(move |conn| cards::insert_card(conn, &card))
+            .await
     }
 
     async fn taxi_cards(

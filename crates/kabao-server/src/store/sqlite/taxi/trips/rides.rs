@@ -4,6 +4,7 @@
 pub(super) use crate::store::shared::taxi_rows::{
     ride_from_row as from_row, RIDE_COLUMNS as COLUMNS,
 };
+use crate::store::sqlite::SqliteStore;
 use crate::store::taxi_trips::{NewRide, Ride, TripOrderQuery};
 use crate::store::StoreResult;
 use sqlx::query::Query;
@@ -111,19 +112,16 @@ fn bind_filter<'q>(
 }
 
 /// A provider's ride whose `column` (`token` or `transaction_id`, both
-/// unique) is `value`.
-pub(super) async fn ride_where(
-    pool: &SqlitePool,
+/// unique) is `value`: a point read.
+pub(super) fn ride_where(
+    store: &SqliteStore,
     provider_mchid: &str,
     column: &'static str,
     value: &str,
 ) -> StoreResult<Option<Ride>> {
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM taxi_rides WHERE {column} = ? AND provider_mchid = ?"
-    ))
-    .bind(value)
-    .bind(provider_mchid)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
+    store.point_row(
+        &format!("SELECT {COLUMNS} FROM taxi_rides WHERE {column} = ? AND provider_mchid = ?"),
+        [value, provider_mchid],
+        |row| from_row(row),
+    )
 }
