@@ -14,6 +14,7 @@ pub mod pki;
 pub mod provision;
 pub mod rate_limit;
 pub mod replay_guard;
+pub mod repoll;
 pub mod server;
 pub mod startup;
 pub mod state;

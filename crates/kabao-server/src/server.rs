@@ -2,6 +2,7 @@
 //! (`Wechatpay-Signature`, as wechatpay-java looks them up), optional TLS, a
 //! header-read timeout, and graceful shutdown that lets in-flight requests finish.
 
+use crate::repoll::RepollSelfWakes;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -54,15 +55,15 @@ pub async fn serve(
         match &acceptor {
             None => {
                 let conn = http1().serve_connection(TokioIo::new(stream), service);
-                tokio::spawn(async move {
+                tokio::spawn(RepollSelfWakes::new(async move {
                     if let Err(e) = watcher.watch(conn).await {
                         tracing::debug!(%peer, error = %e, "connection ended with an error");
                     }
-                });
+                }));
             }
             Some(acceptor) => {
                 let acceptor = acceptor.clone();
-                tokio::spawn(async move {
+                tokio::spawn(RepollSelfWakes::new(async move {
                     let stream =
                         match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(stream))
                             .await
@@ -77,7 +78,7 @@ pub async fn serve(
                     if let Err(e) = watcher.watch(conn).await {
                         tracing::debug!(%peer, error = %e, "connection ended with an error");
                     }
-                });
+                }));
             }
         }
     }
