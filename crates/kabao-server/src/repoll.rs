@@ -132,12 +132,17 @@ mod tests {
         }
     }
 
-    /// Counts the wakes tokio's side would see.
+    /// A waker that counts its wakes.
     struct CountingWaker(AtomicUsize);
     impl Wake for CountingWaker {
         fn wake(self: Arc<Self>) {
             self.0.fetch_add(1, Ordering::SeqCst);
         }
+    }
+
+    /// Counts the wakes tokio's side would see.
+    fn counting_waker() -> Arc<CountingWaker> {
+        Arc::new(CountingWaker(AtomicUsize::new(0)))
     }
 
     fn poll_once<F: Future>(
@@ -148,38 +153,45 @@ mod tests {
         Pin::new(future).poll(&mut Context::from_waker(&waker))
     }
 
-    #[test]
-    fn a_wake_during_the_poll_is_served_by_polling_again_not_by_the_scheduler() {
+    /// A wrapped future that wakes itself `self_wakes` times, and its poll count.
+    fn wakes_itself(self_wakes: usize) -> (RepollSelfWakes<WakesItself>, Arc<AtomicUsize>) {
         let polls = Arc::new(AtomicUsize::new(0));
-        let mut future = RepollSelfWakes::new(WakesItself {
-            self_wakes: 2,
+        let future = RepollSelfWakes::new(WakesItself {
+            self_wakes,
             polls: polls.clone(),
         });
-        let outer = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        (future, polls)
+    }
+
+    #[test]
+    fn a_wake_during_the_poll_is_served_by_polling_again_not_by_the_scheduler() {
+        let (mut future, _) = wakes_itself(2);
+        let outer = counting_waker();
         assert_eq!(poll_once(&mut future, &outer), Poll::Ready(3));
         assert_eq!(outer.0.load(Ordering::SeqCst), 0, "tokio was never woken");
     }
 
     #[test]
     fn a_future_that_keeps_waking_itself_is_handed_back_to_the_scheduler() {
-        let polls = Arc::new(AtomicUsize::new(0));
-        let mut future = RepollSelfWakes::new(WakesItself {
-            self_wakes: 100,
-            polls: polls.clone(),
-        });
-        let outer = Arc::new(CountingWaker(AtomicUsize::new(0)));
+        let (mut future, polls) = wakes_itself(100);
+        let outer = counting_waker();
         assert_eq!(poll_once(&mut future, &outer), Poll::Pending);
         assert_eq!(polls.load(Ordering::SeqCst), MOST_POLLS_IN_A_ROW);
         assert_eq!(outer.0.load(Ordering::SeqCst), 1, "woken to run again");
     }
 
-    #[tokio::test]
-    async fn a_wake_after_the_poll_reaches_the_task() {
+    #[test]
+    fn a_wake_after_the_poll_reaches_the_task() {
         let (send, receive) = tokio::sync::oneshot::channel::<u8>();
-        let task = tokio::spawn(RepollSelfWakes::new(receive));
-        tokio::task::yield_now().await;
+        let mut future = RepollSelfWakes::new(receive);
+        let outer = counting_waker();
+        assert!(
+            poll_once(&mut future, &outer).is_pending(),
+            "nothing sent yet"
+        );
+        assert_eq!(outer.0.load(Ordering::SeqCst), 0);
         send.send(7).unwrap();
-        let received = tokio::time::timeout(std::time::Duration::from_secs(5), task).await;
-        assert_eq!(received.expect("the task was woken").unwrap().unwrap(), 7);
+        assert_eq!(outer.0.load(Ordering::SeqCst), 1, "the send woke the task");
+        assert_eq!(poll_once(&mut future, &outer), Poll::Ready(Ok(7)));
     }
 }
