@@ -14,32 +14,35 @@ pub(super) fn create(
     conn: &Connection,
     app: &NewApplication,
 ) -> rusqlite::Result<Result<CreatedApplication, ApplicationRefusal>> {
-    let existing: Option<(String, String)> = conn
+    // Insert first: a new id (the usual case) costs one descent of the
+    // applications B-tree instead of a lookup and then an insert.
+    let inserted = conn
         .prepare_cached(
-            "SELECT kind, request_hash FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?",
+            "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
+               buyer_json, request_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (owner_mchid, fapiao_apply_id) DO NOTHING",
         )?
-        .query_row([&app.owner_mchid, &app.fapiao_apply_id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    if let Some((kind, hash)) = existing {
+        .execute(params![
+            app.owner_mchid,
+            app.fapiao_apply_id,
+            app.caller_mchid,
+            app.kind.as_str(),
+            app.scene.as_str(),
+            serde_json::to_string(&app.buyer).unwrap_or_default(),
+            app.request_hash,
+            app.now,
+        ])?;
+    if inserted == 0 {
+        let (kind, hash): (String, String) = conn
+            .prepare_cached(
+                "SELECT kind, request_hash FROM fapiao_applications WHERE owner_mchid = ? AND fapiao_apply_id = ?",
+            )?
+            .query_row([&app.owner_mchid, &app.fapiao_apply_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         return retry(conn, app, &kind, &hash);
     }
-    conn.prepare_cached(
-        "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
-           buyer_json, request_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )?
-    .execute(params![
-        app.owner_mchid,
-        app.fapiao_apply_id,
-        app.caller_mchid,
-        app.kind.as_str(),
-        app.scene.as_str(),
-        serde_json::to_string(&app.buyer).unwrap_or_default(),
-        app.request_hash,
-        app.now,
-    ])?;
     let mut step_due_now = false;
     for (seq, fapiao) in app.fapiaos.iter().enumerate() {
         step_due_now |= insert_fapiao(conn, app, fapiao, seq as i64)?;
