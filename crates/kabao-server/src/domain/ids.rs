@@ -123,6 +123,21 @@ impl PublicKeyId {
     }
 }
 
+/// `len` random hex digits (upper or lower case): nonces, request ids and
+/// generated secrets. One random byte gives two digits.
+pub fn random_hex(len: usize, upper: bool) -> String {
+    use rand::Rng;
+    let mut bytes = vec![0u8; len.div_ceil(2)];
+    rand::thread_rng().fill(&mut bytes[..]);
+    let mut digits = if upper {
+        hex::encode_upper(&bytes)
+    } else {
+        hex::encode(&bytes)
+    };
+    digits.truncate(len);
+    digits
+}
+
 /// A new WeChat Pay transaction_id for a payment at Unix second `paid_at`:
 /// 28 digits, "4200" + 6 random digits + the payment date (YYYYMMDD, China
 /// time) + 10 random digits. Paid orders of the fapiao control API and taxi

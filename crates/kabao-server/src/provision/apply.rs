@@ -5,7 +5,7 @@ mod push_config;
 use super::file::ProvisionFile;
 use super::spec::{AppSpec, CertificateSpec, MerchantSpec, PlatformKeySpec, UserSpec};
 use crate::clock::Clock;
-use crate::domain::ids::{Appid, Mchid, Openid, PublicKeyId, SerialNo};
+use crate::domain::ids::{random_hex, Appid, Mchid, Openid, PublicKeyId, SerialNo};
 use crate::domain::tenant::{
     ApiV3Key, App, AppRole, Merchant, MerchantCertificate, MerchantKind, PlatformKey, PlatformMode,
     User,
@@ -62,13 +62,6 @@ fn random_text(len: usize) -> String {
         .collect()
 }
 
-fn random_hex(len: usize) -> String {
-    let mut rng = rand::thread_rng();
-    (0..len)
-        .map(|_| char::from_digit(rng.gen_range(0..16), 16).unwrap_or('0'))
-        .collect()
-}
-
 /// An openid in the real shape: `o` + 27 URL-safe characters.
 fn random_openid() -> String {
     format!("o{}", random_text(27))
@@ -115,7 +108,7 @@ impl Provisioner {
                 )
             }
             Some(s) => s.clone(),
-            None => random_hex(32),
+            None => random_hex(32, false),
         };
         let app = App {
             name: spec.name.clone().unwrap_or_else(|| appid.to_string()),

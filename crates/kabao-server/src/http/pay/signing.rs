@@ -3,6 +3,7 @@
 //! over its exact body bytes, with the key the caller's mode selects.
 
 use super::error::PayError;
+use crate::domain::ids::random_hex;
 use crate::keyring::{choose_signer, Signer};
 use crate::state::AppState;
 use axum::body::Body;
@@ -17,7 +18,6 @@ use kabao_protocol::apiv3::{
 };
 use kabao_protocol::auth::AuthorizationHeader;
 use kabao_protocol::message::response_message;
-use rand::Rng;
 
 /// The five signature headers of one signed response or callback.
 #[derive(Debug, Clone)]
@@ -62,25 +62,6 @@ impl SignatureHeaders {
         put(HEADER_SERIAL, &self.serial);
         put(HEADER_SIGNATURE_TYPE, SIGNATURE_TYPE);
     }
-}
-
-/// `len` (at most 64) random hex digits: one random byte gives two digits, so a nonce
-/// costs one fill of the thread's generator instead of a draw per digit.
-fn random_hex(len: usize, upper: bool) -> String {
-    let digits: &[u8; 16] = if upper {
-        b"0123456789ABCDEF"
-    } else {
-        b"0123456789abcdef"
-    };
-    let mut bytes = [0u8; 32];
-    let bytes = &mut bytes[..len.div_ceil(2)];
-    rand::thread_rng().fill(bytes);
-    bytes
-        .iter()
-        .flat_map(|b| [digits[usize::from(b >> 4)], digits[usize::from(b & 0x0f)]])
-        .take(len)
-        .map(char::from)
-        .collect()
 }
 
 /// A request id shaped like the real ones (`08F5…C405-0`).
