@@ -54,6 +54,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0008_fapiao_lean.sql",
         sql: include_str!("../../migrations/sqlite/0008_fapiao_lean.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_fapiao_jobs_by_fapiao.sql",
+        sql: include_str!("../../migrations/sqlite/0009_fapiao_jobs_by_fapiao.sql"),
+    },
 ];
 
 /// PostgreSQL migrations: the SQLite schema translated (BIGINT, BYTEA,
@@ -98,5 +103,10 @@ pub const POSTGRES: &[Migration] = &[
         version: 8,
         name: "0008_fapiao_lean.sql",
         sql: include_str!("../../migrations/postgres/0008_fapiao_lean.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "0009_fapiao_jobs_by_fapiao.sql",
+        sql: include_str!("../../migrations/postgres/0009_fapiao_jobs_by_fapiao.sql"),
     },
 ];

@@ -7,7 +7,7 @@ use sqlx::ConnectOptions;
 use std::str::FromStr;
 
 /// kabao's SQLite migrations in order, as files: (version, name, SQL).
-const SHIPPED: [(i64, &str, &str); 7] = [
+const SHIPPED: [(i64, &str, &str); 8] = [
     (
         1,
         "0001_tenants.sql",
@@ -42,6 +42,11 @@ const SHIPPED: [(i64, &str, &str); 7] = [
         7,
         "0007_callback_outbox_bound.sql",
         include_str!("../../migrations/sqlite/0007_callback_outbox_bound.sql"),
+    ),
+    (
+        8,
+        "0008_fapiao_lean.sql",
+        include_str!("../../migrations/sqlite/0008_fapiao_lean.sql"),
     ),
 ];
 
@@ -207,4 +212,90 @@ async fn fapiao_applications_and_their_steps_survive_the_leaner_tables() {
         .await
         .unwrap();
     assert_eq!(ids, [1, 2], "step ids are kept");
+}
+
+#[tokio::test]
+async fn fapiao_steps_stored_under_their_fapiao_keep_their_ids_and_still_run() {
+    if crate::helpers::postgres() {
+        return; // upgrades an SQLite file made with the old schema
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("kabao.db").display());
+    let (owner, apply_id) = ("1900000109", "4200000444202301010000000002");
+    {
+        // The schema before steps were keyed by their fapiao: one
+        // application with two fapiao, a held ISSUE step for each and a due
+        // INSERT_CARD step for the first.
+        let mut conn = older_store(&url, 8).await;
+        sqlx::raw_sql(
+            "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
+               buyer_json, request_hash, created_at)
+             VALUES ('1900000109', '4200000444202301010000000002', '1900000109', 'CLASSIC',
+               'WITH_WECHATPAY', '{\"type\":\"INDIVIDUAL\",\"name\":\"张三\"}', 'ab12', 1700000000);
+             INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, total_amount,
+               tax_amount, amount, fapiao_json, created_at, updated_at)
+             VALUES ('1900000109', '4200000444202301010000000002', 'fapiao-1', 0, 'ISSUE_ACCEPTED',
+               429900, 49457, 380443, '{}', 1700000000, 1700000000),
+                    ('1900000109', '4200000444202301010000000002', 'fapiao-2', 1, 'ISSUE_ACCEPTED',
+               429900, 49457, 380443, '{}', 1700000000, 1700000000);
+             INSERT INTO fapiao_jobs (id, owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
+             VALUES (7, '1900000109', '4200000444202301010000000002', 'fapiao-1', 'ISSUE', NULL, 1700000000),
+                    (8, '1900000109', '4200000444202301010000000002', 'fapiao-2', 'ISSUE', NULL, 1700000000),
+                    (9, '1900000109', '4200000444202301010000000002', 'fapiao-1', 'INSERT_CARD',
+                     1700000005, 1700000000);",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let store = store::open(&url).await.unwrap();
+    let pending = |jobs: Vec<store::fapiao::PendingJob>| -> Vec<(String, String, Option<i64>)> {
+        jobs.into_iter()
+            .map(|j| (j.fapiao_id, j.action.as_str().to_owned(), j.due_at))
+            .collect()
+    };
+    let jobs = store.pending_fapiao_jobs(owner, apply_id).await.unwrap();
+    assert_eq!(
+        pending(jobs),
+        [
+            ("fapiao-1".into(), "INSERT_CARD".into(), Some(1700000005)),
+            ("fapiao-1".into(), "ISSUE".into(), None),
+            ("fapiao-2".into(), "ISSUE".into(), None),
+        ],
+        "every step is there, due ones first, held ones in the order they were scheduled"
+    );
+
+    // The held steps are still found through their application and released.
+    let released = store
+        .release_fapiao_jobs(owner, apply_id, 1700000100)
+        .await
+        .unwrap();
+    assert_eq!(released, 2);
+    let jobs = store.pending_fapiao_jobs(owner, apply_id).await.unwrap();
+    assert!(
+        pending(jobs).iter().all(|(_, _, due)| due.is_some()),
+        "nothing held after the release"
+    );
+    drop(store);
+
+    let mut conn = SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM fapiao_jobs ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(ids, [7, 8, 9], "step ids are kept");
+    let duplicate = sqlx::query(
+        "INSERT INTO fapiao_jobs (id, owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
+         VALUES (7, '1900000109', '4200000444202301010000000002', 'fapiao-1', 'REVERSE', NULL, 0)",
+    )
+    .execute(&mut conn)
+    .await;
+    assert!(
+        duplicate.is_err(),
+        "a fapiao's step ids stay unique: they are its key now"
+    );
 }

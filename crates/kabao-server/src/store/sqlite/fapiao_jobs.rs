@@ -12,6 +12,8 @@ use crate::domain::fapiao::outcome::Outcome;
 use crate::domain::fapiao::JobAction;
 use crate::store::shared::fapiao_plan::{due_now, outcome_applies, plan};
 use sqlx::SqliteConnection;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Which step of which fapiao, and when the caller asked for it.
 #[derive(Debug, Clone)]
@@ -29,9 +31,32 @@ pub(super) struct NewJob<'a> {
 }
 
 const INSERT_JOB: &str =
-    "INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at,
+    "INSERT INTO fapiao_jobs (id, owner_mchid, fapiao_apply_id, fapiao_id, action, due_at,
        fail_code, fail_message, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/// The id last given to a step by this process.
+static LAST_JOB_ID: AtomicI64 = AtomicI64::new(0);
+
+/// A new step's id. `fapiao_jobs` has no rowid to number its rows (it is
+/// keyed by its fapiao, migration 0009), and looking up the highest id
+/// would read a whole index per step; so ids are microseconds of the
+/// system clock, kept strictly increasing within the process. They order
+/// steps due in the same second by when they were scheduled, follow every
+/// id stored before (small numbers), and with the fapiao they make the key.
+fn next_job_id() -> i64 {
+    let clock = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+    let mut last = LAST_JOB_ID.load(Ordering::Relaxed);
+    loop {
+        let next = clock.max(last + 1);
+        match LAST_JOB_ID.compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(seen) => last = seen,
+        }
+    }
+}
 
 /// The application's own outcome, else the merchant's default (stored under
 /// the empty id); NULL when neither is set. Two point lookups: an `IN` list
@@ -57,6 +82,7 @@ pub(super) async fn schedule_job(
     };
     let (due_at, fail) = plan(&outcome, kind, job.action, job.now);
     sqlx::query(INSERT_JOB)
+        .bind(next_job_id())
         .bind(job.owner_mchid)
         .bind(job.fapiao_apply_id)
         .bind(job.fapiao_id)
@@ -92,6 +118,7 @@ pub(super) fn schedule_job_now(
     };
     let (due_at, fail) = plan(&outcome, Some(kind), job.action, job.now);
     conn.prepare_cached(INSERT_JOB)?.execute(rusqlite::params![
+        next_job_id(),
         job.owner_mchid,
         job.fapiao_apply_id,
         job.fapiao_id,
@@ -116,15 +143,15 @@ pub(super) async fn replan_application_jobs(
         return Ok(0);
     };
     let outcome = outcome_in_force(conn, owner_mchid, fapiao_apply_id).await?;
-    let jobs: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, action FROM fapiao_jobs WHERE owner_mchid = ? AND fapiao_apply_id = ?",
+    let jobs: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT fapiao_id, id, action FROM fapiao_jobs WHERE owner_mchid = ? AND fapiao_apply_id = ?",
     )
     .bind(owner_mchid)
     .bind(fapiao_apply_id)
     .fetch_all(&mut *conn)
     .await?;
     let mut replanned = 0;
-    for (id, action) in jobs {
+    for (fapiao_id, id, action) in jobs {
         let Some(action) = JobAction::parse(&action) else {
             continue;
         };
@@ -133,11 +160,15 @@ pub(super) async fn replan_application_jobs(
         }
         let (due_at, fail) = plan(&outcome, Some(kind), action, now);
         sqlx::query(
-            "UPDATE fapiao_jobs SET due_at = ?, fail_code = ?, fail_message = ? WHERE id = ?",
+            "UPDATE fapiao_jobs SET due_at = ?, fail_code = ?, fail_message = ?
+             WHERE owner_mchid = ? AND fapiao_apply_id = ? AND fapiao_id = ? AND id = ?",
         )
         .bind(due_at)
         .bind(fail.as_ref().map(|f| f.0.as_str()))
         .bind(fail.as_ref().map(|f| f.1.as_str()))
+        .bind(owner_mchid)
+        .bind(fapiao_apply_id)
+        .bind(&fapiao_id)
         .bind(id)
         .execute(&mut *conn)
         .await?;

@@ -32,9 +32,12 @@ impl Job {
     }
 }
 
-/// The earliest due step, deleted.
-const CLAIM_STEP: &str = "DELETE FROM fapiao_jobs WHERE id = (
-       SELECT id FROM fapiao_jobs WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id LIMIT 1)
+/// The earliest due step, deleted (found through the due index, removed by
+/// its key).
+const CLAIM_STEP: &str =
+    "DELETE FROM fapiao_jobs WHERE (owner_mchid, fapiao_apply_id, fapiao_id, id) = (
+       SELECT owner_mchid, fapiao_apply_id, fapiao_id, id FROM fapiao_jobs
+       WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id LIMIT 1)
      RETURNING owner_mchid, fapiao_apply_id, fapiao_id, action, fail_code, fail_message";
 
 /// What a step reads: its application's caller and kind, its fapiao's state.
