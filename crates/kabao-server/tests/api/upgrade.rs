@@ -118,16 +118,14 @@ async fn fapiao_applications_and_their_steps_survive_the_leaner_tables() {
         // The schema before applications lost their rowid and steps their
         // AUTOINCREMENT: one application, its fapiao, a held and a due step.
         let mut conn = older_store(&url, 7).await;
+        old_application(
+            &mut conn,
+            "4200000444202301010000000001",
+            &[("fapiao-1", None)],
+        )
+        .await;
         sqlx::raw_sql(
-            "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
-               buyer_json, request_hash, created_at)
-             VALUES ('1900000109', '4200000444202301010000000001', '1900000109', 'CLASSIC',
-               'WITH_WECHATPAY', '{\"type\":\"INDIVIDUAL\",\"name\":\"张三\"}', 'ab12', 1700000000);
-             INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, total_amount,
-               tax_amount, amount, fapiao_json, created_at, updated_at)
-             VALUES ('1900000109', '4200000444202301010000000001', 'fapiao-1', 0, 'ISSUE_ACCEPTED',
-               429900, 49457, 380443, '{}', 1700000000, 1700000000);
-             INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
+            "INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
              VALUES ('1900000109', '4200000444202301010000000001', 'fapiao-1', 'ISSUE', NULL, 1700000000);
              INSERT INTO fapiao_jobs (owner_mchid, fapiao_apply_id, fapiao_id, action, due_at,
                fail_code, created_at)
@@ -224,21 +222,23 @@ async fn fapiao_steps_stored_under_their_fapiao_keep_their_ids_and_still_run() {
     let (owner, apply_id) = ("1900000109", "4200000444202301010000000002");
     {
         // The schema before steps were keyed by their fapiao: one
-        // application with two fapiao, a held ISSUE step for each and a due
-        // INSERT_CARD step for the first.
+        // application with two fapiao (the second with a card), a held ISSUE
+        // step for each and a due INSERT_CARD step for the first.
         let mut conn = older_store(&url, 8).await;
+        old_application(
+            &mut conn,
+            apply_id,
+            &[
+                ("fapiao-1", None),
+                (
+                    "fapiao-2",
+                    Some(r#"{"card_appid":"wx5ab0c0de00000001","card_openid":"o-buyer"}"#),
+                ),
+            ],
+        )
+        .await;
         sqlx::raw_sql(
-            "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
-               buyer_json, request_hash, created_at)
-             VALUES ('1900000109', '4200000444202301010000000002', '1900000109', 'CLASSIC',
-               'WITH_WECHATPAY', '{\"type\":\"INDIVIDUAL\",\"name\":\"张三\"}', 'ab12', 1700000000);
-             INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, total_amount,
-               tax_amount, amount, fapiao_json, created_at, updated_at)
-             VALUES ('1900000109', '4200000444202301010000000002', 'fapiao-1', 0, 'ISSUE_ACCEPTED',
-               429900, 49457, 380443, '{}', 1700000000, 1700000000),
-                    ('1900000109', '4200000444202301010000000002', 'fapiao-2', 1, 'ISSUE_ACCEPTED',
-               429900, 49457, 380443, '{}', 1700000000, 1700000000);
-             INSERT INTO fapiao_jobs (id, owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
+            "INSERT INTO fapiao_jobs (id, owner_mchid, fapiao_apply_id, fapiao_id, action, due_at, created_at)
              VALUES (7, '1900000109', '4200000444202301010000000002', 'fapiao-1', 'ISSUE', NULL, 1700000000),
                     (8, '1900000109', '4200000444202301010000000002', 'fapiao-2', 'ISSUE', NULL, 1700000000),
                     (9, '1900000109', '4200000444202301010000000002', 'fapiao-1', 'INSERT_CARD',
@@ -298,4 +298,74 @@ async fn fapiao_steps_stored_under_their_fapiao_keep_their_ids_and_still_run() {
         duplicate.is_err(),
         "a fapiao's step ids stay unique: they are its key now"
     );
+
+    // The released steps run, earliest due first; the card step the second
+    // ISSUE schedules gets an id after every stored one.
+    let store = store::open(&url).await.unwrap();
+    let run = store.run_due_fapiao_jobs(1700000100, 3).await.unwrap();
+    assert_eq!(
+        (run.ran, run.callbacks_enqueued),
+        (3, 2),
+        "three steps taken (the card step of a fapiao not issued yet is dropped), two FAPIAO.ISSUED"
+    );
+    let statuses: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT fapiao_id, status, card_status FROM fapiaos ORDER BY seq")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        statuses,
+        [
+            ("fapiao-1".into(), "ISSUED".into(), None),
+            (
+                "fapiao-2".into(),
+                "ISSUED".into(),
+                Some("INSERT_ACCEPTED".into())
+            ),
+        ]
+    );
+    let jobs = store.pending_fapiao_jobs(owner, apply_id).await.unwrap();
+    assert_eq!(
+        pending(jobs),
+        [("fapiao-2".into(), "INSERT_CARD".into(), Some(1700000100))]
+    );
+    let new_id: i64 = sqlx::query_scalar("SELECT id FROM fapiao_jobs")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(new_id > 9, "new step id {new_id} follows the stored ones");
+}
+
+/// One CLASSIC application of merchant 1900000109 as an older kabao stored
+/// it, with one fapiao in ISSUE_ACCEPTED per (fapiao_id, card_json).
+async fn old_application(
+    conn: &mut sqlx::SqliteConnection,
+    apply_id: &str,
+    fapiaos: &[(&str, Option<&str>)],
+) {
+    sqlx::query(
+        "INSERT INTO fapiao_applications (owner_mchid, fapiao_apply_id, caller_mchid, kind, scene,
+           buyer_json, request_hash, created_at)
+         VALUES ('1900000109', ?, '1900000109', 'CLASSIC', 'WITH_WECHATPAY',
+           '{\"type\":\"INDIVIDUAL\",\"name\":\"张三\"}', 'ab12', 1700000000)",
+    )
+    .bind(apply_id)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    for (seq, (fapiao_id, card_json)) in fapiaos.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO fapiaos (owner_mchid, fapiao_apply_id, fapiao_id, seq, status, total_amount,
+               tax_amount, amount, fapiao_json, card_json, created_at, updated_at)
+             VALUES ('1900000109', ?, ?, ?, 'ISSUE_ACCEPTED', 429900, 49457, 380443, '{}', ?,
+               1700000000, 1700000000)",
+        )
+        .bind(apply_id)
+        .bind(fapiao_id)
+        .bind(seq as i64)
+        .bind(card_json)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
 }
